@@ -1,0 +1,1 @@
+"""newscrawl: section-by-section news crawls exported as clean, deduplicated article records."""

@@ -1,0 +1,40 @@
+"""Settings that depend on other settings or on the environment, applied once per crawl.
+
+- Every ``NEWSCRAWL_*`` setting can come from the environment variable of the same name, so
+  Scrapyd and cron deployments are configured without editing code. ``-s`` still wins.
+- Unless the command line chose feeds (``-o``/``-O``), each run writes one new feed file under
+  ``NEWSCRAWL_FEED_DIR``, named so that runs never collide.
+"""
+
+import os
+
+from newscrawl.items import ARTICLE_KEYS
+
+CMDLINE_PRIORITY = 40  # scrapy.settings.SETTINGS_PRIORITIES["cmdline"]
+ENV_PRIORITY = "spider"  # above the project's defaults, below -s
+
+
+def feed_path(feed_dir, fmt):
+    ext = "json" if fmt == "json" else "jsonl"
+    # %(run_id)s comes from newscrawl.feeds.uri_params: the Scrapyd job id, else time + pid.
+    return os.path.join(feed_dir, "%(name)s", f"%(name)s_%(run_id)s.{ext}")
+
+
+class NewscrawlAddon:
+    def update_settings(self, settings):
+        for name, value in os.environ.items():
+            if name.startswith("NEWSCRAWL_") and settings.getpriority(name) is not None:
+                if settings.getpriority(name) < CMDLINE_PRIORITY:
+                    settings.set(name, value, priority=ENV_PRIORITY)
+        feeds_priority = settings.getpriority("FEEDS") or 0
+        if feeds_priority < CMDLINE_PRIORITY and not settings.getdict("FEEDS"):
+            fmt = settings.get("NEWSCRAWL_FEED_FORMAT", "jsonlines")
+            path = feed_path(settings.get("NEWSCRAWL_FEED_DIR"), fmt)
+            settings.set(
+                "FEEDS",
+                {path: {"format": fmt, "encoding": "utf-8", "fields": list(ARTICLE_KEYS)}},
+                priority=ENV_PRIORITY,
+            )
+        # -o/-O feeds export the schema's keys in the schema's order too.
+        if not settings.getlist("FEED_EXPORT_FIELDS"):
+            settings.set("FEED_EXPORT_FIELDS", list(ARTICLE_KEYS), priority=ENV_PRIORITY)

@@ -1,0 +1,5 @@
+"""STUB (issue 3 replaces this): the end-of-crawl report."""
+
+
+class CrawlReport:
+    pass

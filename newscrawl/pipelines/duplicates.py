@@ -1,0 +1,6 @@
+"""STUB (issue 3 replaces this): passes items through."""
+
+
+class DuplicatesPipeline:
+    def process_item(self, item):
+        return item

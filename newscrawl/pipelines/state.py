@@ -1,0 +1,6 @@
+"""STUB (issue 3 replaces this): passes items through."""
+
+
+class StatePipeline:
+    def process_item(self, item):
+        return item

@@ -1,0 +1,81 @@
+"""Scrapy settings for newscrawl.
+
+Every ``NEWSCRAWL_*`` setting below is a default; the environment variable of the same name
+overrides it and ``-s NAME=VALUE`` overrides both (see ``newscrawl.addon``).
+"""
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"
+
+# --- newscrawl's own settings (env-overridable, see newscrawl/addon.py) -------------------
+# Where per-run feeds are written (one new file per run).
+NEWSCRAWL_FEED_DIR = "output"
+# Feed format of the default per-run feed: "jsonlines" or "json".
+NEWSCRAWL_FEED_FORMAT = "jsonlines"
+# Fetch every request for a site's host from this origin instead (the offline snapshot).
+NEWSCRAWL_MIRROR = ""
+# Where the incremental state (SQLite, one file per site) and run locks live.
+NEWSCRAWL_STATE_DIR = ".newscrawl"
+# Articles published within this many hours are fetched again to catch updates.
+NEWSCRAWL_RECRAWL_HOURS = 48
+# Monitors (Spidermon): coverage thresholds in percent, and the dropped-page ceiling.
+NEWSCRAWL_MIN_COVERAGE = 95
+NEWSCRAWL_MAX_DROPPED_PERCENT = 5
+# Write the crawl report (JSON) beside the feed.
+NEWSCRAWL_REPORT = True
+
+ADDONS = {"newscrawl.addon.NewscrawlAddon": 0}
+
+# --- Politeness: a live crawl identifies itself, obeys robots.txt and throttles itself -----
+USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 2
+# The offline snapshot is our own loopback server, not the site: its slot is not throttled
+# (the mirror middleware puts its requests there). Live requests never use this slot.
+DOWNLOAD_SLOTS = {"newscrawl-mirror": {"concurrency": 16, "delay": 0, "randomize_delay": False}}
+
+# Bot walls (Cloudflare "Just a moment...") come as 403/503: let the spider see them so it can
+# count and log them instead of Scrapy discarding them silently.
+HTTPERROR_ALLOWED_CODES = [403, 503]
+
+DOWNLOADER_MIDDLEWARES = {
+    # After every other middleware, right next to the downloader: the rest of Scrapy only ever
+    # sees the site's real URLs.
+    "newscrawl.middlewares.mirror.MirrorMiddleware": 990,
+    # Does not send requests for articles the state says were exported and are not due again.
+    "newscrawl.middlewares.incremental.IncrementalMiddleware": 560,
+}
+
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.cleaning.CleaningPipeline": 100,
+    "newscrawl.pipelines.validation.ValidationPipeline": 200,
+    "newscrawl.pipelines.duplicates.DuplicatesPipeline": 300,
+    "newscrawl.pipelines.state.StatePipeline": 400,
+}
+
+EXTENSIONS = {
+    # Ends a job at once when another job of the same site holds the site's lock.
+    "newscrawl.extensions.overlap_guard.OverlapGuard": 0,
+    # End-of-crawl summary in the log and a JSON report beside the feed.
+    "newscrawl.extensions.report.CrawlReport": 500,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 510,
+}
+
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("newscrawl.monitors.CrawlMonitorSuite",)
+
+# Feeds: the default per-run feed is configured by the add-on from NEWSCRAWL_FEED_DIR unless
+# the command line gives -o/-O. Exported keys and their order are the article schema's.
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
+
+LOG_LEVEL = "INFO"
