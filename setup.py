@@ -1,12 +1,17 @@
-# Exists so `scrapyd-deploy` builds a clean egg: the package and its data, never tests/.
+# Exists so `scrapyd-deploy` builds a clean egg: the package and the data it reads through the
+# package (importlib.resources), never tests/ or bench/. Check with:
+#   scrapyd-deploy --build-egg /tmp/newscrawl.egg && unzip -l /tmp/newscrawl.egg
 from setuptools import find_packages, setup
 
 setup(
     name="newscrawl",
     version="0.1",
-    packages=find_packages(exclude=["tests", "tests.*", "bench", "bench.*"]),
-    include_package_data=True,
-    package_data={"newscrawl": ["schema/*.json", "snapshot/site/**/*", "snapshot/*.json"]},
+    packages=find_packages(include=["newscrawl", "newscrawl.*"]),
+    package_data={
+        "newscrawl": ["schema/*.json"],
+        # The offline snapshot: the saved site, its manifest and the expected records.
+        "newscrawl.snapshot": ["*.json", "site/**/*"],
+    },
     entry_points={"scrapy": ["settings = newscrawl.settings"]},
     zip_safe=False,
 )
