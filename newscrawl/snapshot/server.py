@@ -1,0 +1,170 @@
+"""A loopback HTTP server for the snapshot.
+
+It answers the site's own paths (``/news/national/``, ``/news/japan/?pgno=2``) and absolute
+request targets (``GET https://www.japantimes.co.jp/news/... HTTP/1.1``, as a proxy client
+sends them) from ``manifest.json``, with the status code and content type the manifest gives.
+A path is looked up with its query string first, then without it, so tracking queries
+(``?utm_source=...``) reach the article. Unknown paths are 404.
+"""
+
+import ipaddress
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import SNAPSHOT_DIR
+
+NOT_FOUND_PAGE = (
+    b"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    b"<title>Page not found - The Japan Times</title></head>\n<body class=\"error404\">"
+    b"<h1>404</h1><p>Sorry, the page you were looking for could not be found.</p>"
+    b"<p><a href=\"/\">Return to The Japan Times top page</a></p></body></html>\n"
+)
+
+
+def is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Snapshot:
+    """The manifest and files of one snapshot directory."""
+
+    def __init__(self, root=None):
+        self.root = Path(root) if root is not None else SNAPSHOT_DIR
+        self.site_dir = self.root / "site"
+        with open(self.root / "manifest.json", encoding="utf-8") as f:
+            self.manifest = json.load(f)
+
+    def resolve(self, target):
+        """The manifest key and entry for a request target, or (None, None)."""
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        candidates = [f"{path}?{parts.query}", path] if parts.query else [path]
+        for key in candidates:
+            entry = self.manifest.get(key)
+            if entry is not None:
+                return key, entry
+        return None, None
+
+    def read(self, entry):
+        file = (self.site_dir / entry["file"]).resolve()
+        if self.site_dir.resolve() not in file.parents:
+            raise PermissionError(entry["file"])
+        return file.read_bytes()
+
+
+class SnapshotHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    server_name = "nginx"
+
+    def version_string(self):
+        return self.server_name
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self._answer(with_body=True)
+
+    def do_HEAD(self):  # noqa: N802
+        self._answer(with_body=False)
+
+    def _answer(self, with_body):
+        snapshot = self.server.snapshot
+        key, entry = snapshot.resolve(self.path)
+        if entry is None:
+            status, ctype, body = 404, "text/html; charset=utf-8", NOT_FOUND_PAGE
+        else:
+            status, ctype = entry["status"], entry["content_type"]
+            body = snapshot.read(entry)
+        extra = dict((entry or {}).get("headers", {}))
+        self.server_name = extra.pop("Server", "nginx")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+        if self.server.quiet:
+            return
+        sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+        sys.stderr.flush()
+
+
+class SnapshotHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, snapshot, quiet=False):
+        self.snapshot = snapshot
+        self.quiet = quiet
+        super().__init__(address, SnapshotHandler)
+
+    @property
+    def url(self):
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+def make_server(root=None, port=0, host="127.0.0.1", quiet=False):
+    if not is_loopback(host):
+        raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
+    if host == "localhost":
+        host = "127.0.0.1"
+    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet)
+
+
+class SnapshotServer:
+    """The snapshot served from a background thread, for tests.
+
+    ``with SnapshotServer() as server: fetch(server.url + "/news/national/")``.
+    The server listens on 127.0.0.1 on a free port and is always shut down on exit.
+    """
+
+    def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True):
+        self.root, self.port, self.host, self.quiet = root, port, host, quiet
+        self.httpd = None
+        self._thread = None
+
+    @property
+    def url(self):
+        return self.httpd.url
+
+    @property
+    def manifest(self):
+        return self.httpd.snapshot.manifest
+
+    def start(self):
+        self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, name="snapshot-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self._thread.join(timeout=5)
+            self.httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+__all__ = ["Snapshot", "SnapshotServer", "is_loopback", "make_server"]
