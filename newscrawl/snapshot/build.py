@@ -454,9 +454,6 @@ def wp_listing_page(real, section, page, pages, teasers):
             f"\t\t\t\t\t\t<p><a href=\"{esc(t['href'])}\" title=\"{esc(t['headline'])}\">"
             f"{esc(t['headline'])}</a></p>\n"
             "\t\t\t\t\t</hgroup>\n"
-            + (f"\t\t\t\t\t<figure class=\"archive_image\"><a href=\"{esc(t['href'])}\"><img src=\""
-               f"{esc(t['thumb'])}\" alt=\"{esc(t['thumb_alt'])}\" /></a></figure>\n"
-               if t.get("thumb") else "")
             + f"\t\t\t\t\t<p>{esc(t['excerpt'])}</p>\n"
             "\t\t\t\t</article>\n"
         )
@@ -578,9 +575,6 @@ def build(out_root=None):
         "excerpt": excerpt("A total of 6,000 surgical masks have been lost at a hospital in Kobe,"
                            " it was learned Tuesday. The Hyogo Prefectural Police is "
                            "investigating the incident as a case of theft."),
-        "thumb": "https://cdn.japantimes.2xx.jp/wp-content/uploads/2020/02/"
-                 "n-mask-a-20200219-200x200.jpg",
-        "thumb_alt": "A drugstore in Tokyo runs low on masks in early February. | KYODO",
     })
     for a in wp_articles:
         kind = a.get("special")
@@ -591,14 +585,11 @@ def build(out_root=None):
             site.add(a["path"], wp_article_page(real, a))
             expected.append(wp_expected(a, [a["listing"]]))
         first = a["paragraphs"][0] if a["paragraphs"] else a["description"]
-        images = a.get("images") or []
         by_section[a["listing"]].append({
             "path": a["path"], "headline": a["headline"], "section": a["section"],
             "section_slug": a["listing"].split("/")[1], "subsection": a.get("subsection"),
             "subsection_slug": a.get("subsection_slug"), "published": a["published"],
             "excerpt": excerpt(paragraph_text(first)),
-            "thumb": re.sub(r"\.jpg$", "-200x200.jpg", images[0][0]) if images else None,
-            "thumb_alt": images[0][1] if images else "",
             "tracking": a.get("tracking_query"),
         })
     for section, teasers in by_section.items():

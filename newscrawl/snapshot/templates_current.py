@@ -459,8 +459,8 @@ def listing_page(section, page, pages, items, all_articles):
                    f"{esc(a['subsection'])}</a>")
         teasers.append(
             "<div class=\"article\">"
-            f"<div class=\"article-image\"><a href=\"{esc(a['path'])}\"><img alt=\"{esc(alt)}\" "
-            f"src=\"{esc(img_url)}\" loading=\"lazy\" width=\"400\" height=\"267\"></a></div>"
+            f"<div class=\"article-image\"><img alt=\"{esc(alt)}\" src=\"{esc(img_url)}\" "
+            "loading=\"lazy\" width=\"400\" height=\"267\"></div>"
             f"<div class=\"article-category\"><a href=\"{SECTION_HREF[a['section']]}\">"
             f"{a['section'].upper()}</a>{sub}</div>"
             + (f"<div class=\"article-series\">{esc(a['series'])}</div>" if a.get("series") else "")
