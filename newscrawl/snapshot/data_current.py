@@ -182,6 +182,7 @@ ARTICLES = {
             "“Many of them think they can stop after one job,” said a former detective who now "
             "advises companies on crime prevention. “By the time they realize what they have "
             "got into, the people behind it know where they and their families live.”",
+            "## Hard to trace",
             "The groups are difficult to trace because the organizers are frequently based "
             "overseas and change their accounts often.",
             "The National Police Agency has asked social media operators to remove such "
