@@ -79,3 +79,12 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
 
 LOG_LEVEL = "INFO"
+
+# --- Exactly once across runs: state, monitors, report (issue 3) ----------------------------
+# Byline (authors or credit) coverage floor in percent for the monitor: a number for every site,
+# or {"<site>": percent, "default": percent}. A site module's `min_byline_coverage` wins.
+NEWSCRAWL_MIN_BYLINE_COVERAGE = {"japantimes": 60, "default": 50}
+# Drop reasons that are the user's choice, not a fault: not counted by the dropped-pages monitor.
+NEWSCRAWL_DROPPED_IGNORE_REASONS = ["older_than_since"]
+# Coverage monitors judge a run only when it checked/exported at least this many articles.
+NEWSCRAWL_MONITOR_MIN_ITEMS = 3

@@ -1,5 +1,227 @@
-"""STUB (issue 3 replaces this): the end-of-crawl report."""
+"""The crawl report: what a run did, in the log and in a JSON file beside its feed.
+
+At the end of every crawl, a summary goes to the log (INFO) and, unless ``NEWSCRAWL_REPORT`` is
+off, ``<feed stem>.report.json`` is written beside the run's feed: the per-run feed
+``<NEWSCRAWL_FEED_DIR>/<spider>/<spider>_<run_id>.jsonl`` gives
+``<spider>_<run_id>.report.json``; with ``-o``/``-O`` the report goes beside that (first local)
+file. The report holds: articles exported (new, updated, repeated), unchanged, requests not sent,
+duplicates by key, dropped by reason, stripped blocks by kind, listing pages per section, HTTP
+errors by status, field coverage in percent for every key of the record (a key is covered when
+its value is neither null nor an empty list; null for all when nothing was exported), and the
+monitors' verdict.
+
+Coverage is counted as items are exported, in the stats ``newscrawl/coverage/<key>`` and
+``newscrawl/coverage/authors_or_credit`` (the byline monitor reads the latter).
+"""
+
+import json
+import logging
+import os
+from urllib.parse import unquote, urlparse
+
+from scrapy import signals
+from scrapy.extensions.feedexport import FeedExporter
+
+from newscrawl.addon import feed_path
+from newscrawl.feeds import run_id
+from newscrawl.items import ARTICLE_KEYS
+from newscrawl.state import is_fresh, site_name
+
+logger = logging.getLogger(__name__)
+
+COVERAGE = "newscrawl/coverage/"
+BYLINE = "authors_or_credit"
+REPORT_SUFFIX = ".report.json"
+
+
+def covered(value):
+    return value is not None and value != [] and value != ""
+
+
+def _group(stats, prefix):
+    """{rest of the key: value} for the stats under ``prefix``, sorted by key."""
+    return {
+        key[len(prefix):]: value
+        for key, value in sorted(stats.items())
+        if key.startswith(prefix) and len(key) > len(prefix)
+    }
+
+
+def _iso(value):
+    return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
+
+
+def report_path_for_feed(feed):
+    """``dir/stem.report.json`` for a local feed path or file:// URI; None for other URIs."""
+    parsed = urlparse(feed)
+    if parsed.scheme == "file":
+        path = unquote(parsed.path)
+    elif parsed.scheme and len(parsed.scheme) > 1:
+        return None  # s3://, ftp://, stdout: ... a report cannot sit beside it
+    else:
+        path = feed
+    stem, ext = os.path.splitext(path)
+    if ext in (".gz", ".bz2", ".xz", ".lzma", ".zst"):
+        stem = os.path.splitext(stem)[0]
+    return stem + REPORT_SUFFIX
+
+
+def build_report(stats, *, spider, run, feeds=(), report_path=None):
+    exported = stats.get("item_scraped_count", 0)
+    coverage = {
+        key: (round(100.0 * stats.get(COVERAGE + key, 0) / exported, 1) if exported else None)
+        for key in ARTICLE_KEYS
+    }
+    failures = stats.get("newscrawl/monitors/failures") or []
+    monitors_ran = "newscrawl/monitors/failed" in stats
+    http_errors = {
+        code: count
+        for code, count in _group(stats, "downloader/response_status_count/").items()
+        if code.isdigit() and int(code) >= 400
+    }
+    return {
+        "spider": spider.name,
+        "site": site_name(spider),
+        "run_id": run,
+        "fresh": is_fresh(spider),
+        "started_at": _iso(stats.get("start_time")),
+        "finished_at": _iso(stats.get("finish_time")),
+        "finish_reason": stats.get("finish_reason"),
+        "feeds": list(feeds),
+        "report": report_path,
+        "articles": {
+            "exported": exported,
+            "new": stats.get("newscrawl/exported/new", 0),
+            "updated": stats.get("newscrawl/exported/updated", 0),
+            "repeated": stats.get("newscrawl/exported/repeated", 0),
+            "unchanged": stats.get("newscrawl/unchanged", 0),
+            "paywalled": stats.get("newscrawl/paywalled", 0),
+        },
+        "requests": {
+            "skipped_seen": stats.get("newscrawl/requests/skipped_seen", 0),
+            "skipped_duplicate": stats.get("newscrawl/requests/skipped_duplicate", 0),
+            "recrawl": stats.get("newscrawl/requests/recrawl", 0),
+        },
+        "duplicates": _group(stats, "newscrawl/duplicates/"),
+        "dropped": {
+            "total": stats.get("newscrawl/dropped", 0),
+            "by_reason": _group(stats, "newscrawl/dropped/"),
+        },
+        "stripped": _group(stats, "newscrawl/stripped/"),
+        "pages": {
+            "listing": stats.get("newscrawl/pages/listing", 0),
+            "article": stats.get("newscrawl/pages/article", 0),
+            "botwall": stats.get("newscrawl/pages/botwall", 0),
+            "by_section": _group(stats, "newscrawl/pages/listing/"),
+        },
+        "http_errors": http_errors,
+        "download_errors": _group(stats, "downloader/exception_type_count/"),
+        "field_coverage": coverage,
+        "monitors": {
+            "ran": monitors_ran,
+            "passed": (not failures) if monitors_ran else None,
+            "failures": list(failures),
+        },
+    }
+
+
+def summary_lines(report):
+    a, r = report["articles"], report["requests"]
+    lines = [
+        f"Crawl report for {report['spider']} run {report['run_id']} "
+        f"({report['finish_reason']}):",
+        f"  articles exported: {a['exported']} (new {a['new']}, updated {a['updated']}"
+        + (f", repeated {a['repeated']}" if a["repeated"] else "")
+        + f"); unchanged: {a['unchanged']}; not fetched, exported before: {r['skipped_seen']}",
+        f"  pages: {report['pages']['listing']} listing, {report['pages']['article']} article"
+        + (f"; by section: {_inline(report['pages']['by_section'])}"
+           if report["pages"]["by_section"] else ""),
+        f"  duplicates: {_inline(report['duplicates']) or 'none'}; "
+        f"dropped: {report['dropped']['total']} {_inline(report['dropped']['by_reason'])}".rstrip(),
+    ]
+    if report["stripped"]:
+        lines.append(f"  stripped blocks: {_inline(report['stripped'])}")
+    if report["http_errors"] or report["download_errors"]:
+        lines.append(f"  HTTP errors: {_inline(report['http_errors']) or 'none'}; "
+                     f"download errors: {_inline(report['download_errors']) or 'none'}")
+    cov = report["field_coverage"]
+    if a["exported"]:
+        low = {k: v for k, v in cov.items() if v is not None and v < 100}
+        lines.append("  field coverage below 100%: "
+                     + (", ".join(f"{k} {v:g}%" for k, v in low.items()) or "none"))
+    monitors = report["monitors"]
+    if monitors["ran"]:
+        lines.append("  monitors: " + ("passed" if monitors["passed"]
+                                       else f"FAILED ({len(monitors['failures'])})"))
+    if report["report"]:
+        lines.append(f"  report: {report['report']}")
+    return lines
+
+
+def _inline(mapping):
+    return ", ".join(f"{k}={v}" for k, v in mapping.items())
 
 
 class CrawlReport:
-    pass
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.write = crawler.settings.getbool("NEWSCRAWL_REPORT", True)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        return ext
+
+    def spider_opened(self, spider):
+        # Connected now, after every extension connected its own handlers in from_crawler:
+        # this runs after Spidermon's spider_closed, so the report carries the monitors' verdict.
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def item_scraped(self, item, response=None, spider=None):
+        for key in ARTICLE_KEYS:
+            if covered(item.get(key)):
+                self.stats.inc_value(COVERAGE + key)
+        if covered(item.get("authors")) or covered(item.get("credit")):
+            self.stats.inc_value(COVERAGE + BYLINE)
+
+    def feeds(self):
+        """The URIs of this run's feeds, as the feed exporter resolved them."""
+        exporter = self.crawler.get_extension(FeedExporter)
+        return [slot.uri for slot in getattr(exporter, "slots", [])] if exporter else []
+
+    def report_path(self, spider, feeds):
+        for feed in feeds:
+            path = report_path_for_feed(feed)
+            if path:
+                return path
+        settings = self.crawler.settings
+        pattern = feed_path(settings.get("NEWSCRAWL_FEED_DIR") or "output",
+                            settings.get("NEWSCRAWL_FEED_FORMAT", "jsonlines"))
+        feed = pattern % {"name": spider.name, "run_id": run_id(spider)}
+        return report_path_for_feed(feed)
+
+    def spider_closed(self, spider, reason):
+        stats = self.stats.get_stats()
+        if stats.get("newscrawl/overlap"):
+            return  # a job turned away by the overlap guard did nothing to report
+        feeds = self.feeds()
+        path = self.report_path(spider, feeds) if self.write else None
+        report = build_report(stats, spider=spider, run=run_id(spider), feeds=feeds,
+                              report_path=path)
+        logger.info("\n".join(summary_lines(report)))
+        if path:
+            self.write_report(path, report)
+
+    @staticmethod
+    def write_report(path, report):
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(report, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)

@@ -1,6 +1,116 @@
-"""STUB (issue 3 replaces this): skip requests for articles already exported."""
+"""Do not fetch what is known: articles exported by an earlier run, URLs fetched in this run.
+
+Two checks, before a request reaches the downloader:
+
+1. Across runs: a request whose normalised URL leads to an article the state says was exported
+   is not sent, unless that article was published within the last ``NEWSCRAWL_RECRAWL_HOURS``
+   (it may have been updated: the state pipeline then decides whether it changed). Counted as
+   ``newscrawl/requests/skipped_seen``; recent ones let through as ``newscrawl/requests/recrawl``.
+   Only exported articles are in the state, so listing pages are never skipped by it; a request
+   can also opt out with ``meta={"newscrawl_listing": True}`` or ``meta={"incremental": False}``.
+   ``-a fresh=1`` turns this check off for one run.
+2. Within the run: a request whose URL normalises (tracking query and fragment stripped, http vs
+   https, with or without ``www``) to one already requested is not sent:
+   ``newscrawl/requests/skipped_duplicate``. Scrapy's own dupefilter only catches exact
+   repeats. Requests with ``dont_filter`` (retries, deliberate refetches) and redirect hops of
+   the same fetch pass.
+
+Skipped requests raise ``IgnoreRequest`` (logged by Scrapy at DEBUG; errbacks see it).
+"""
+
+import hashlib
+import logging
+import time
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+
+from newscrawl.state import crawler_store, is_fresh
+from newscrawl.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+STAT_SKIPPED_SEEN = "newscrawl/requests/skipped_seen"
+STAT_SKIPPED_DUPLICATE = "newscrawl/requests/skipped_duplicate"
+STAT_RECRAWL = "newscrawl/requests/recrawl"
+
+
+def site_hosts(spider):
+    """The site's hosts, preferred first, for ``normalize_url``: ``site.hosts`` or ``site.host``."""
+    site = getattr(spider, "site", None)
+    hosts = getattr(site, "hosts", None)
+    if hosts:
+        return tuple(hosts)
+    host = getattr(site, "host", None)
+    return (host,) if host else ()
+
+
+def _digest(text):
+    # 16 bytes per URL: the within-run set stays small even for very large runs.
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 class IncrementalMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.recrawl_seconds = crawler.settings.getfloat("NEWSCRAWL_RECRAWL_HOURS", 48) * 3600
+        self.requested = set()
+        self._fresh = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider):
+        self._fresh = is_fresh(spider)
+        if self._fresh:
+            logger.info("fresh=1: the state is ignored for this run (exports are still recorded)")
+
+    @property
+    def fresh(self):
+        if self._fresh is None:
+            self._fresh = is_fresh(self.crawler.spider)
+        return self._fresh
+
     def process_request(self, request, spider=None):
+        spider = spider or self.crawler.spider
+        hosts = site_hosts(spider)
+        if not request.dont_filter:
+            self._check_requested(request, hosts)
+        if self.fresh or request.meta.get("newscrawl_listing") or (
+            request.meta.get("incremental") is False
+        ):
+            return None
+        self._check_state(request, hosts)
         return None
+
+    def _check_requested(self, request, hosts):
+        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        if key not in self.requested:
+            self.requested.add(key)
+            return
+        # A redirect hop of a fetch (http -> https, bare host -> www) normalises to the URL it
+        # came from: it is the same fetch going on, not a second one.
+        hops = request.meta.get("redirect_urls") or ()
+        if any(_digest(normalize_url(u, hosts=hosts, keep_query=True)) == key for u in hops):
+            return
+        self.stats.inc_value(STAT_SKIPPED_DUPLICATE)
+        raise IgnoreRequest(f"Already requested in this run: {request.url}")
+
+    def _check_state(self, request, hosts):
+        known = crawler_store(self.crawler).lookup_url(normalize_url(request.url, hosts=hosts))
+        if known is None:
+            return
+        if known.published_ts is not None and (
+            known.published_ts >= time.time() - self.recrawl_seconds
+        ):
+            self.stats.inc_value(STAT_RECRAWL)
+            return
+        self.stats.inc_value(STAT_SKIPPED_SEEN)
+        raise IgnoreRequest(
+            f"Exported by run {known.last_run} ({known.last_exported_at}), not due again: "
+            f"{request.url}"
+        )

@@ -1,6 +1,70 @@
-"""STUB (issue 3 replaces this): passes items through."""
+"""Drop repeats within a run: one story, one record, however many ways it was reached.
+
+An item is a duplicate of one already seen in this run when, in this order:
+
+1. ``canonical_url``: its normalised canonical URL (https, no fragment, no tracking query,
+   the site's preferred host) is the same: the same story listed in two sections, linked with
+   a tracking query or fragment, over http, or without ``www``;
+2. ``article_id``: the site's own id is the same (the same article under another URL);
+3. ``content_hash``: the body is the same (the same text under two URLs).
+
+Each duplicate is dropped with a reason naming the key and the first URL, and counted as
+``newscrawl/duplicates/<key>``. Keys are kept as 16-byte digests, so memory grows with the
+run, not with the history (across runs is the state pipeline's job).
+"""
+
+import hashlib
+import logging
+
+from scrapy.exceptions import DropItem
+
+from newscrawl.middlewares.incremental import site_hosts
+from newscrawl.state import site_name
+from newscrawl.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+KEYS = ("canonical_url", "article_id", "content_hash")
+STAT_PREFIX = "newscrawl/duplicates/"
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 class DuplicatesPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        # key name -> {digest: first URL}
+        self.seen = {key: {} for key in KEYS}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def keys(self, item):
+        """(key name, value) pairs identifying the item; a missing value is no key."""
+        spider = self.crawler.spider
+        canonical = item.get("canonical_url") or item.get("url")
+        if canonical:
+            yield "canonical_url", normalize_url(canonical, hosts=site_hosts(spider))
+        if item.get("article_id"):
+            site = item.get("site") or site_name(spider)
+            yield "article_id", f"{site}\x00{item['article_id']}"
+        if item.get("content_hash"):
+            yield "content_hash", str(item["content_hash"])
+
     def process_item(self, item):
+        keys = [(name, _digest(value)) for name, value in self.keys(item)]
+        for name, digest in keys:
+            first = self.seen[name].get(digest)
+            if first is not None:
+                self.stats.inc_value(STAT_PREFIX + name)
+                url = item.get("url") or item.get("canonical_url")
+                logger.debug("Duplicate by %s: %s (first: %s)", name, url, first)
+                raise DropItem(f"duplicate ({name}) of {first}: {url}", log_level="DEBUG")
+        first_url = item.get("canonical_url") or item.get("url")
+        for name, digest in keys:
+            self.seen[name][digest] = first_url
         return item

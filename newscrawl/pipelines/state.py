@@ -1,6 +1,167 @@
-"""STUB (issue 3 replaces this): passes items through."""
+"""Exactly once across runs: export what is new or changed, remember what was exported.
+
+For each item (the last pipeline), the state of the site (``newscrawl.state``) is asked whether
+the article was exported before, by its normalised canonical URL, else its article id, else its
+content hash:
+
+- not known: exported, counted ``newscrawl/exported/new``;
+- known with another ``content_hash`` or ``modified_at``: exported again,
+  ``newscrawl/exported/updated``;
+- known and the same: dropped with the reason ``unchanged``, counted ``newscrawl/unchanged``
+  (not a dropped page: nothing is wrong with it). With ``-a fresh=1`` it is exported anyway,
+  ``newscrawl/exported/repeated``.
+
+An item is recorded only once it is exported (the ``item_scraped`` signal, after every pipeline
+accepted it), first as a pending row; the run's rows become part of the state in one
+transaction when the engine stops, after the feeds were stored. A run whose feed failed to
+store, or that was killed, commits nothing: its articles are exported again next time rather
+than lost. A job turned away by the overlap guard touches nothing.
+"""
+
+import logging
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from newscrawl.feeds import run_id
+from newscrawl.middlewares.incremental import site_hosts
+from newscrawl.state import crawler_store, is_fresh, site_name
+from newscrawl.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+STAT_NEW = "newscrawl/exported/new"
+STAT_UPDATED = "newscrawl/exported/updated"
+STAT_REPEATED = "newscrawl/exported/repeated"
+STAT_UNCHANGED = "newscrawl/unchanged"
+STAT_COMMITTED = "newscrawl/state/committed"
+STAT_OVERLAP = "newscrawl/overlap"
+
+KIND_STATS = {"new": STAT_NEW, "updated": STAT_UPDATED, "repeated": STAT_REPEATED}
+
+
+def _iso(value):
+    return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
 
 
 class StatePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        # id(item) -> (item, kind, record) for items accepted here and not yet exported
+        self.in_flight = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(pipeline.item_not_exported, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_not_exported, signal=signals.item_error)
+        crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
+        return pipeline
+
+    @property
+    def store(self):
+        return crawler_store(self.crawler)
+
     def process_item(self, item):
+        spider = self.crawler.spider
+        canonical = normalize_url(item.get("canonical_url") or item.get("url"),
+                                  hosts=site_hosts(spider))
+        record = {
+            "canonical_url": canonical,
+            "url": normalize_url(item.get("url"), hosts=site_hosts(spider)) or None,
+            "article_id": item.get("article_id"),
+            "content_hash": item.get("content_hash"),
+            "modified_at": item.get("modified_at"),
+            "published_at": item.get("published_at"),
+        }
+        known, found_by = self.store.find(canonical, record["article_id"], record["content_hash"])
+        if known is None:
+            kind = "new"
+        elif (known.content_hash, known.modified_at) != (
+            record["content_hash"], record["modified_at"]
+        ):
+            kind = "updated"
+        elif is_fresh(spider):
+            kind = "repeated"
+        else:
+            self.stats.inc_value(STAT_UNCHANGED)
+            logger.debug("Unchanged since run %s (found by %s): %s",
+                         known.last_run, found_by, canonical)
+            raise DropItem(
+                f"unchanged: exported by run {known.last_run} with the same content_hash and "
+                f"modified_at (found by {found_by}): {canonical}",
+                log_level="DEBUG",
+            )
+        self.in_flight[id(item)] = (item, kind, record)
         return item
+
+    def _take(self, item):
+        entry = self.in_flight.pop(id(item), None)
+        if entry is None or entry[0] is not item:
+            return None
+        return entry
+
+    def item_scraped(self, item, response=None, spider=None):
+        entry = self._take(item)
+        if entry is None:
+            return
+        _, kind, record = entry
+        self.stats.inc_value(KIND_STATS[kind])
+        self.store.stage(run_id(self.crawler.spider), record)
+
+    def item_not_exported(self, item, *args, **kwargs):
+        self._take(item)
+
+    def engine_stopped(self):
+        spider = self.crawler.spider
+        if spider is None or self.stats.get_value(STAT_OVERLAP):
+            return
+        store = self.store
+        run = run_id(spider)
+        try:
+            failed = {k: v for k, v in self.stats.get_stats().items()
+                      if k.startswith("feedexport/failed_count/") and v}
+            if failed:
+                dropped = store.discard_run(run)
+                logger.error(
+                    "Feed storage failed (%s): the state does not record the %d articles of "
+                    "run %s, so the next run exports them again",
+                    failed, dropped, run,
+                )
+                return
+            committed = store.commit_run(
+                run,
+                spider=spider.name,
+                started_at=_iso(self.stats.get_value("start_time")),
+                finished_at=_iso(self.stats.get_value("finish_time")),
+                finish_reason=self.stats.get_value("finish_reason"),
+                fresh=is_fresh(spider),
+                counts=self.counts(),
+            )
+            self.stats.set_value(STAT_COMMITTED, committed)
+            logger.info("State of %s: %d articles of run %s recorded in %s (%d in all)",
+                        site_name(spider), committed, run, store.path, store.article_count())
+        finally:
+            store.close()
+
+    def counts(self):
+        stats = self.stats.get_stats()
+
+        def total(prefix):
+            return sum(v for k, v in stats.items()
+                       if k.startswith(prefix) and isinstance(v, int | float))
+
+        return {
+            "exported": stats.get("item_scraped_count", 0),
+            "new": stats.get(STAT_NEW, 0),
+            "updated": stats.get(STAT_UPDATED, 0),
+            "repeated": stats.get(STAT_REPEATED, 0),
+            "unchanged": stats.get(STAT_UNCHANGED, 0),
+            "skipped_seen": stats.get("newscrawl/requests/skipped_seen", 0),
+            "duplicates": total("newscrawl/duplicates/"),
+            "dropped": stats.get("newscrawl/dropped", 0),
+            "listing_pages": stats.get("newscrawl/pages/listing", 0),
+            "article_pages": stats.get("newscrawl/pages/article", 0),
+        }

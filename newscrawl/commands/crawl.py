@@ -1,0 +1,42 @@
+"""``scrapy crawl`` that exits non-zero when the crawl's monitors failed.
+
+Spidermon logs failed monitors but leaves the exit status alone; cron, systemd and CI only see
+the exit status. The monitor suite (``newscrawl.monitors``) sets the stat
+``newscrawl/monitors/failed``; this command exits with status 1 when it is above zero, as Scrapy
+already does when a crawler fails to start.
+"""
+
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+
+from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
+
+MONITORS_FAILED_EXIT = 1
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self):
+        return "Run a spider of the current project; exit 1 when a monitor failed"
+
+    def _create_crawler(self, spidercls):
+        crawler = super()._create_crawler(spidercls)
+        # CrawlerProcess forgets a crawler once it is done: keep it to read its stats after.
+        self.started_crawlers.append(crawler)
+        return crawler
+
+    def run(self, args, opts):
+        self.started_crawlers = []
+        super().run(args, opts)
+        failures = []
+        for crawler in self.started_crawlers:
+            stats = getattr(crawler, "stats", None)
+            if stats is not None and (stats.get_value(STAT_FAILED) or 0) > 0:
+                failures += stats.get_value(STAT_FAILURES) or [f"{STAT_FAILED}"]
+        if failures:
+            self.exitcode = max(self.exitcode or 0, MONITORS_FAILED_EXIT)
+            print(
+                f"newscrawl: {len(failures)} monitor(s) failed, exit status {self.exitcode}:\n  "
+                + "\n  ".join(failures),
+                file=sys.stderr,
+            )

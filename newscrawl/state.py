@@ -1,0 +1,406 @@
+"""Incremental state: what each site's earlier runs exported, in one SQLite file per site.
+
+``<NEWSCRAWL_STATE_DIR>/<site>.sqlite3`` holds:
+
+- ``articles``: one row per exported article, keyed by its normalised ``canonical_url``, with
+  ``article_id``, ``content_hash``, ``modified_at``, ``published_at`` (and its epoch seconds for
+  the recrawl window), first and last export time and run, and how often it was exported.
+- ``urls``: the other normalised URLs an exported article was fetched under (when the page's
+  canonical URL differs), pointing at the article. A request is looked up by ``articles``'
+  key, then here.
+- ``pending``: exports of a run that is still running. They become ``articles`` rows in one
+  transaction once the run's feeds are stored (``commit_run``), so the state never claims an
+  article that did not reach a stored feed.
+- ``runs``: one row per committed run (start, end, finish reason, counts).
+
+Safety: WAL journal with ``synchronous=FULL`` and every write in a transaction. A process
+killed mid-write leaves the database as it was before the transaction; a run killed before
+its feeds were stored leaves only ``pending`` rows, which lookups ignore, so its articles are
+fetched and exported again by the next run (at least once, never silently lost).
+
+Memory: every lookup is an indexed query; nothing loads the URLs into memory. SQLite's page
+cache is bounded (``cache_size``), so a process's memory does not grow with the state.
+"""
+
+import json
+import os
+import re
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+SCHEMA_VERSION = 1
+DB_SUFFIX = ".sqlite3"
+# Page cache per connection, in KiB (negative = KiB for SQLite): bounded whatever the DB size.
+CACHE_KIB = 8192
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    canonical_url     TEXT PRIMARY KEY,
+    article_id        TEXT,
+    content_hash      TEXT,
+    modified_at       TEXT,
+    published_at      TEXT,
+    published_ts      REAL,
+    first_exported_at TEXT NOT NULL,
+    last_exported_at  TEXT NOT NULL,
+    first_run         TEXT,
+    last_run          TEXT,
+    exports           INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS articles_article_id ON articles (article_id)
+    WHERE article_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash)
+    WHERE content_hash IS NOT NULL;
+CREATE TABLE IF NOT EXISTS urls (
+    url           TEXT PRIMARY KEY,
+    canonical_url TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (
+    run_id        TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    url           TEXT,
+    article_id    TEXT,
+    content_hash  TEXT,
+    modified_at   TEXT,
+    published_at  TEXT,
+    published_ts  REAL,
+    exported_at   TEXT NOT NULL,
+    PRIMARY KEY (run_id, canonical_url)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id        TEXT PRIMARY KEY,
+    spider        TEXT,
+    started_at    TEXT,
+    finished_at   TEXT,
+    finish_reason TEXT,
+    fresh         INTEGER NOT NULL DEFAULT 0,
+    exported      INTEGER NOT NULL DEFAULT 0,
+    counts        TEXT
+);
+"""
+
+_ARTICLE_COLUMNS = (
+    "canonical_url, article_id, content_hash, modified_at, published_at, published_ts, "
+    "first_exported_at, last_exported_at, first_run, last_run, exports"
+)
+
+
+class ArticleState(NamedTuple):
+    """What the state holds about one exported article."""
+
+    canonical_url: str
+    article_id: str | None
+    content_hash: str | None
+    modified_at: str | None
+    published_at: str | None
+    published_ts: float | None
+    first_exported_at: str
+    last_exported_at: str
+    first_run: str | None
+    last_run: str | None
+    exports: int
+
+
+def utc_now_iso():
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def published_timestamp(value):
+    """Epoch seconds of an ISO 8601 ``published_at``; None when it cannot be read.
+
+    A date without a time counts as the end of that day: the recrawl window then errs towards
+    fetching an article once more rather than missing its update.
+    """
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return (day + timedelta(days=1)).timestamp()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def safe_site_name(site):
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", str(site)).strip("._") or "site"
+
+
+def state_path(state_dir, site):
+    """The state database of one site."""
+    return os.path.join(state_dir or ".newscrawl", safe_site_name(site) + DB_SUFFIX)
+
+
+def site_name(spider):
+    """The site a spider crawls: ``spider.site.name`` or a plain ``spider.site``, else its name."""
+    site = getattr(spider, "site", None)
+    name = getattr(site, "name", site) if site is not None else None
+    return str(name or spider.name)
+
+
+def is_fresh(spider):
+    """``-a fresh=1``: this run ignores the state (and still records what it exports)."""
+    value = getattr(spider, "fresh", False)
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
+def crawler_store(crawler):
+    """The state store of the crawler's site, opened once per crawler and shared by the
+    incremental middleware and the state pipeline."""
+    store = getattr(crawler, "_newscrawl_state_store", None)
+    if store is None or store.db is None:
+        state_dir = crawler.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl"
+        store = StateStore.for_site(state_dir, site_name(crawler.spider))
+        crawler._newscrawl_state_store = store
+    return store
+
+
+def list_sites(state_dir):
+    """Sites that have a state database in ``state_dir``, sorted."""
+    try:
+        names = os.listdir(state_dir)
+    except FileNotFoundError:
+        return []
+    return sorted(n[: -len(DB_SUFFIX)] for n in names if n.endswith(DB_SUFFIX))
+
+
+def remove_state(state_dir, site):
+    """Delete a site's database and its WAL files; True if there was one."""
+    path = state_path(state_dir, site)
+    existed = os.path.exists(path)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            pass
+    return existed
+
+
+class StateStore:
+    """One site's state database. Not thread-safe: use it from the reactor thread."""
+
+    def __init__(self, path, *, synchronous="FULL"):
+        self.path = path
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(f"PRAGMA synchronous={synchronous}")
+        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        self.db.execute("PRAGMA busy_timeout=30000")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{path}: state schema {version} is newer than this code's")
+        if version < SCHEMA_VERSION:
+            # One transaction: a crash here leaves an empty file that is set up next time.
+            with self.transaction() as db:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @classmethod
+    def for_site(cls, state_dir, site, **kwargs):
+        return cls(state_path(state_dir, site), **kwargs)
+
+    def close(self):
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN IMMEDIATE .. COMMIT, ROLLBACK on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def get(self, canonical_url):
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE canonical_url = ?", (canonical_url,)
+        ).fetchone()
+        return ArticleState(*row) if row else None
+
+    def lookup_url(self, url):
+        """The exported article a normalised URL (canonical or fetched) leads to, or None."""
+        found = self.get(url)
+        if found:
+            return found
+        row = self.db.execute(
+            f"SELECT {_prefixed('a')} FROM urls u JOIN articles a "
+            "ON a.canonical_url = u.canonical_url WHERE u.url = ?",
+            (url,),
+        ).fetchone()
+        return ArticleState(*row) if row else None
+
+    def find(self, canonical_url, article_id=None, content_hash=None):
+        """The earlier export of this article and the key that found it, or (None, None).
+
+        By canonical URL (or any URL it was reached under), then by the site's article id, then
+        by the same body: an article exported before under another URL is the same article.
+        """
+        found = self.lookup_url(canonical_url)
+        if found:
+            return found, "canonical_url"
+        if article_id:
+            row = self.db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE article_id = ? "
+                "ORDER BY last_exported_at DESC LIMIT 1",
+                (article_id,),
+            ).fetchone()
+            if row:
+                return ArticleState(*row), "article_id"
+        if content_hash:
+            row = self.db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE content_hash = ? "
+                "ORDER BY last_exported_at DESC LIMIT 1",
+                (content_hash,),
+            ).fetchone()
+            if row:
+                return ArticleState(*row), "content_hash"
+        return None, None
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def stage(self, run_id, record, exported_at=None):
+        """Keep one exported article of a running run (durable, not yet visible to lookups).
+
+        ``record``: canonical_url (required), url, article_id, content_hash, modified_at,
+        published_at.
+        """
+        published_at = record.get("published_at")
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO pending (run_id, canonical_url, url, article_id, "
+                "content_hash, modified_at, published_at, published_ts, exported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    record["canonical_url"],
+                    record.get("url"),
+                    record.get("article_id"),
+                    record.get("content_hash"),
+                    record.get("modified_at"),
+                    published_at,
+                    published_timestamp(published_at),
+                    exported_at or utc_now_iso(),
+                ),
+            )
+
+    def pending_count(self, run_id=None):
+        if run_id is None:
+            return self.db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
+        return self.db.execute(
+            "SELECT COUNT(*) FROM pending WHERE run_id = ?", (run_id,)
+        ).fetchone()[0]
+
+    def commit_run(self, run_id, *, spider=None, started_at=None, finished_at=None,
+                   finish_reason=None, fresh=False, counts=None):
+        """Make a run's staged exports part of the state and record the run, atomically.
+
+        Returns the number of articles committed.
+        """
+        with self.transaction() as db:
+            promoted = db.execute(
+                "SELECT COUNT(*) FROM pending WHERE run_id = ?", (run_id,)
+            ).fetchone()[0]
+            db.execute(
+                "INSERT INTO articles (canonical_url, article_id, content_hash, modified_at, "
+                "published_at, published_ts, first_exported_at, last_exported_at, first_run, "
+                "last_run, exports) "
+                "SELECT canonical_url, article_id, content_hash, modified_at, published_at, "
+                "published_ts, exported_at, exported_at, run_id, run_id, 1 "
+                "FROM pending WHERE run_id = ? "
+                "ON CONFLICT (canonical_url) DO UPDATE SET "
+                "article_id = COALESCE(excluded.article_id, articles.article_id), "
+                "content_hash = excluded.content_hash, modified_at = excluded.modified_at, "
+                "published_at = COALESCE(excluded.published_at, articles.published_at), "
+                "published_ts = COALESCE(excluded.published_ts, articles.published_ts), "
+                "last_exported_at = excluded.last_exported_at, last_run = excluded.last_run, "
+                "exports = articles.exports + 1",
+                (run_id,),
+            )
+            # Other URLs an article was fetched under (its canonical URL is the articles key).
+            db.execute(
+                "INSERT OR REPLACE INTO urls (url, canonical_url) "
+                "SELECT url, canonical_url FROM pending "
+                "WHERE run_id = ? AND url IS NOT NULL AND url != canonical_url",
+                (run_id,),
+            )
+            db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO runs (run_id, spider, started_at, finished_at, "
+                "finish_reason, fresh, exported, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    spider,
+                    started_at,
+                    finished_at or utc_now_iso(),
+                    finish_reason,
+                    int(bool(fresh)),
+                    promoted,
+                    json.dumps(counts or {}, sort_keys=True),
+                ),
+            )
+        return promoted
+
+    def discard_run(self, run_id):
+        """Forget a run's staged exports (its feeds were not stored)."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,)).rowcount
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def article_count(self):
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def last_run(self):
+        row = self.db.execute(
+            "SELECT run_id, spider, started_at, finished_at, finish_reason, fresh, exported, "
+            "counts FROM runs ORDER BY finished_at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        if not row:
+            return None
+        keys = ("run_id", "spider", "started_at", "finished_at", "finish_reason", "fresh",
+                "exported", "counts")
+        run = dict(zip(keys, row, strict=True))
+        run["fresh"] = bool(run["fresh"])
+        run["counts"] = json.loads(run["counts"] or "{}")
+        return run
+
+    def summary(self):
+        """What ``scrapy state`` shows for this site."""
+        return {
+            "path": self.path,
+            "articles": self.article_count(),
+            "runs": self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0],
+            # Exports of runs that ended before their feeds were stored (killed, crashed):
+            # not in the state, so the next run exports those articles again.
+            "uncommitted": self.pending_count(),
+            "last_run": self.last_run(),
+        }
+
+
+def _prefixed(alias):
+    return ", ".join(f"{alias}.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))

@@ -1,0 +1,126 @@
+"""IncrementalMiddleware: requests for what is known are not sent."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawl.middlewares.incremental import IncrementalMiddleware
+from newscrawl.state import StateStore
+
+OLD = "https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/masks-stolen/"
+RECENT = "https://www.japantimes.co.jp/news/2026/11/27/national/recent-story/"
+LISTING = "https://www.japantimes.co.jp/news/national/"
+
+
+class Site:
+    name = "japantimes"
+    hosts = ("www.japantimes.co.jp", "japantimes.co.jp")
+
+
+class JapanTimes(Spider):
+    name = "japantimes"
+    site = Site()
+
+
+@pytest.fixture
+def state_dir(tmp_path):
+    recent = (datetime.now(UTC) - timedelta(hours=3)).isoformat(timespec="seconds")
+    with StateStore.for_site(tmp_path, "japantimes") as store:
+        store.stage("run1", {"canonical_url": OLD, "published_at": "2020-02-18T18:07:56+09:00"})
+        store.stage("run1", {"canonical_url": RECENT, "published_at": recent})
+        store.commit_run("run1")
+    return tmp_path
+
+
+def middleware(state_dir, recrawl_hours=48, **spider_kwargs):
+    crawler = get_crawler(JapanTimes, {"NEWSCRAWL_STATE_DIR": str(state_dir),
+                                       "NEWSCRAWL_RECRAWL_HOURS": recrawl_hours})
+    crawler.spider = crawler._create_spider(**spider_kwargs)
+    mw = build_from_crawler(IncrementalMiddleware, crawler)
+    mw.spider_opened(crawler.spider)
+    return mw, crawler.stats
+
+
+def sent(mw, url, **kwargs):
+    try:
+        return mw.process_request(Request(url, **kwargs)) is None
+    except IgnoreRequest:
+        return False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        OLD,
+        OLD + "?utm_source=twitter#.XZKZykZKjD4",
+        OLD.replace("https://www.", "http://"),
+    ],
+)
+def test_exported_article_outside_the_recrawl_window_is_not_fetched(state_dir, url):
+    mw, stats = middleware(state_dir)
+    assert not sent(mw, url)
+    assert stats.get_value("newscrawl/requests/skipped_seen") == 1
+
+
+def test_exported_article_inside_the_recrawl_window_is_fetched_again(state_dir):
+    mw, stats = middleware(state_dir)
+    assert sent(mw, RECENT)
+    assert stats.get_value("newscrawl/requests/recrawl") == 1
+    assert stats.get_value("newscrawl/requests/skipped_seen") is None
+
+
+def test_the_window_is_a_setting(state_dir):
+    mw, _ = middleware(state_dir, recrawl_hours=1)
+    assert not sent(mw, RECENT)
+    years = (time.time() - datetime(2020, 2, 18, tzinfo=UTC).timestamp()) / 3600 + 48
+    mw, _ = middleware(state_dir, recrawl_hours=years)
+    assert sent(mw, OLD)
+
+
+def test_listing_pages_and_unknown_articles_are_fetched(state_dir):
+    mw, stats = middleware(state_dir)
+    assert sent(mw, LISTING)
+    assert sent(mw, LISTING + "page/2/")
+    assert sent(mw, "https://www.japantimes.co.jp/news/2026/11/28/national/new-story/")
+    # a page the spider marks as a listing page is never skipped by the state
+    assert sent(mw, OLD, meta={"newscrawl_listing": True})
+    assert stats.get_value("newscrawl/requests/skipped_seen") is None
+
+
+def test_fresh_ignores_the_state(state_dir):
+    mw, stats = middleware(state_dir, fresh="1")
+    assert sent(mw, OLD)
+    assert stats.get_value("newscrawl/requests/skipped_seen") is None
+
+
+def test_a_url_already_requested_in_this_run_is_not_requested_again(tmp_path):
+    mw, stats = middleware(tmp_path)
+    url = "https://www.japantimes.co.jp/news/2026/11/28/national/new-story/"
+    assert sent(mw, url)
+    for variant in (url + "#comments", url + "?utm_medium=social",
+                    url.replace("https://www.", "http://")):
+        assert not sent(mw, variant)
+    assert stats.get_value("newscrawl/requests/skipped_duplicate") == 3
+    # pagination queries are not tracking: different listing pages
+    assert sent(mw, LISTING + "?page=2")
+    assert sent(mw, LISTING + "?page=3")
+
+
+def test_retries_and_redirect_hops_are_not_duplicates(tmp_path):
+    mw, stats = middleware(tmp_path)
+    url = "http://japantimes.co.jp/news/2026/11/28/national/new-story/"
+    assert sent(mw, url)
+    assert sent(mw, url, dont_filter=True)  # a retry
+    hop = "https://www.japantimes.co.jp/news/2026/11/28/national/new-story/"
+    assert sent(mw, hop, meta={"redirect_urls": [url]})
+    assert stats.get_value("newscrawl/requests/skipped_duplicate") is None
+
+
+def test_no_state_yet_sends_everything(tmp_path):
+    mw, _ = middleware(tmp_path / "empty")
+    assert sent(mw, OLD)

@@ -1,0 +1,210 @@
+"""The SQLite state store and the `scrapy state` command."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from newscrawl.state import (
+    StateStore,
+    list_sites,
+    published_timestamp,
+    remove_state,
+    state_path,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+URL = "https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/6000-surgical-masks-stolen/"
+
+
+def record(url=URL, **kw):
+    rec = {
+        "canonical_url": url,
+        "url": url,
+        "article_id": "2254010",
+        "content_hash": "a" * 40,
+        "modified_at": None,
+        "published_at": "2020-02-18T18:07:56+09:00",
+    }
+    rec.update(kw)
+    return rec
+
+
+@pytest.fixture
+def store(tmp_path):
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        yield s
+
+
+def test_one_database_per_site_in_wal_mode(tmp_path):
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        assert s.path == str(tmp_path / "japantimes.sqlite3")
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with StateStore.for_site(tmp_path, "other site/x"):
+        pass
+    assert list_sites(tmp_path) == ["japantimes", "other_site_x"]
+
+
+def test_staged_exports_count_only_once_the_run_is_committed(store):
+    fetched = "https://www.japantimes.co.jp/news/2020/02/18/national/masks-stolen/"
+    store.stage("run1", record() | {"url": fetched})
+    assert store.lookup_url(URL) is None
+    assert store.pending_count("run1") == 1
+    assert store.commit_run("run1", spider="japantimes", counts={"new": 1}) == 1
+    assert store.pending_count() == 0
+    known = store.lookup_url(URL)
+    assert known.content_hash == "a" * 40
+    assert known.first_run == known.last_run == "run1"
+    assert known.exports == 1
+    # the URL it was fetched from leads to it too
+    assert store.lookup_url(fetched).canonical_url == URL
+    run = store.last_run()
+    assert run["run_id"] == "run1" and run["exported"] == 1 and run["counts"] == {"new": 1}
+
+
+def test_a_later_export_updates_the_row_and_keeps_the_first(store):
+    store.stage("run1", record())
+    store.commit_run("run1")
+    store.stage("run2", record(content_hash="b" * 40, modified_at="2020-02-19T10:00:00+09:00",
+                               published_at=None, article_id=None))
+    store.commit_run("run2")
+    known = store.get(URL)
+    assert (known.content_hash, known.modified_at) == ("b" * 40, "2020-02-19T10:00:00+09:00")
+    assert (known.first_run, known.last_run, known.exports) == ("run1", "run2", 2)
+    # what the new export did not know is kept
+    assert known.published_at == "2020-02-18T18:07:56+09:00"
+    assert known.article_id == "2254010"
+    assert store.article_count() == 1
+
+
+def test_find_by_canonical_url_then_article_id_then_content_hash(store):
+    store.stage("run1", record())
+    store.commit_run("run1")
+    assert store.find(URL)[1] == "canonical_url"
+    assert store.find("https://www.japantimes.co.jp/x/", "2254010")[1] == "article_id"
+    assert store.find("https://www.japantimes.co.jp/x/", "999", "a" * 40)[1] == "content_hash"
+    assert store.find("https://www.japantimes.co.jp/x/", "999", "c" * 40) == (None, None)
+
+
+def test_discarded_run_leaves_no_trace(store):
+    store.stage("run1", record())
+    assert store.discard_run("run1") == 1
+    store.commit_run("run2")
+    assert store.article_count() == 0
+
+
+def test_published_timestamp():
+    assert published_timestamp("2020-02-18T18:07:56+09:00") == 1582016876.0
+    assert published_timestamp("2020-02-18T09:07:56Z") == 1582016876.0
+    # a date alone counts as the end of that day (UTC): recrawled rather than missed
+    assert published_timestamp("2020-02-18") == 1582070400.0
+    assert published_timestamp("18 Feb 2020") is None
+    assert published_timestamp(None) is None
+
+
+def test_a_process_killed_mid_write_loses_nothing_committed(tmp_path):
+    """SIGKILL-like death (os._exit) inside a write transaction: what was committed stays,
+    the half-done write is rolled back, the file is intact."""
+    code = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from newscrawl.state import StateStore
+        s = StateStore.for_site({str(tmp_path)!r}, "japantimes")
+        s.stage("run1", {{"canonical_url": "https://example.org/a", "published_at": None}})
+        s.commit_run("run1")
+        s.stage("run2", {{"canonical_url": "https://example.org/b", "published_at": None}})
+        with s.transaction() as db:
+            db.execute("DELETE FROM articles")
+            db.execute("INSERT INTO urls VALUES ('https://example.org/zzz', 'x')")
+            os._exit(9)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 9, proc.stderr
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        assert s.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert s.get("https://example.org/a") is not None
+        assert s.lookup_url("https://example.org/zzz") is None
+        # run2 never committed: its export is not claimed, so the next run exports it again
+        assert s.lookup_url("https://example.org/b") is None
+        assert s.summary()["uncommitted"] == 1
+
+
+def test_remove_state(tmp_path):
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        s.commit_run("r")
+    assert remove_state(tmp_path, "japantimes")
+    assert not os.path.exists(state_path(tmp_path, "japantimes"))
+    assert not os.path.exists(state_path(tmp_path, "japantimes") + "-wal")
+    assert not remove_state(tmp_path, "japantimes")
+
+
+def scrapy_state(tmp_path, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "state", "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_scrapy_state_shows_and_resets(tmp_path):
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        s.stage("run-42", record())
+        s.commit_run("run-42", spider="japantimes", started_at="2026-01-01T00:00:00Z",
+                     finish_reason="finished", counts={"exported": 1, "new": 1})
+    shown = scrapy_state(tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "japantimes: 1 articles recorded, 1 runs" in shown.stdout
+    assert "last run run-42" in shown.stdout
+    as_json = json.loads(scrapy_state(tmp_path, "--json").stdout)
+    assert as_json["sites"]["japantimes"]["articles"] == 1
+
+    reset = scrapy_state(tmp_path, "--reset", "japantimes")
+    assert reset.returncode == 0, reset.stderr
+    assert "japantimes: state removed" in reset.stdout
+    assert not os.path.exists(state_path(tmp_path, "japantimes"))
+    assert "no state yet" in scrapy_state(tmp_path).stdout
+
+
+def test_scrapy_state_reset_refuses_while_the_site_is_crawled(tmp_path):
+    from newscrawl.extensions.overlap_guard import SiteLock, lock_path
+
+    with StateStore.for_site(tmp_path, "japantimes") as s:
+        s.commit_run("r")
+    lock = SiteLock(lock_path(str(tmp_path), "japantimes"))
+    assert lock.acquire({"job": "test"})
+    try:
+        reset = scrapy_state(tmp_path, "--reset", "japantimes")
+    finally:
+        lock.release()
+    assert reset.returncode == 1
+    assert os.path.exists(state_path(tmp_path, "japantimes"))
+
+
+def test_lookups_use_indexes_not_scans(store):
+    """Memory stays flat because every lookup is an index search (see bench/state.py)."""
+    plans = [
+        store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()
+        for sql, args in [
+            ("SELECT * FROM urls u JOIN articles a ON a.canonical_url = u.canonical_url "
+             "WHERE u.url = ?", ("x",)),
+            ("SELECT * FROM articles WHERE article_id = ?", ("x",)),
+            ("SELECT * FROM articles WHERE content_hash = ?", ("x",)),
+        ]
+    ]
+    for plan in plans:
+        details = " ".join(row[-1] for row in plan)
+        assert "SCAN" not in details, details
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = state_path(tmp_path, "japantimes")
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=99")
+    db.close()
+    with pytest.raises(RuntimeError):
+        StateStore(path)
