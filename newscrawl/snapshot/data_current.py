@@ -260,7 +260,7 @@ ARTICLES = {
                   "ceremony of Azabudai Hills on Friday. | Kazuaki Nagata",
                   "A view of the Azabudai Hills complex from the observation floor of a "
                   "neighboring building | Bloomberg"],
-        extra_images=["265482"],
+        extra_images=["265483"],
         paragraphs=[
             "For more than three decades, Mori Building has reshaped parts of central Tokyo "
             "with huge mixed-use complexes, from Ark Hills in the 1980s to Roppongi Hills and, "
