@@ -4,6 +4,7 @@
   Scrapyd and cron deployments are configured without editing code. ``-s`` still wins.
 - Unless the command line chose feeds (``-o``/``-O``), each run writes one new feed file under
   ``NEWSCRAWL_FEED_DIR``, named so that runs never collide.
+- With ``NEWSCRAWL_MIRROR`` set, the sites' hosts are downloaded from the mirror.
 """
 
 import os
@@ -35,6 +36,13 @@ class NewscrawlAddon:
                 {path: {"format": fmt, "encoding": "utf-8", "fields": list(ARTICLE_KEYS)}},
                 priority=ENV_PRIORITY,
             )
+        # The offline snapshot (or any mirror): fetch the sites' hosts from it, see
+        # newscrawl/middlewares/mirror.py. Live crawls keep Scrapy's own handlers untouched.
+        if settings.get("NEWSCRAWL_MIRROR"):
+            handlers = settings.getdict("DOWNLOAD_HANDLERS")
+            for scheme in ("http", "https"):
+                handlers.setdefault(scheme, "newscrawl.middlewares.mirror.MirrorDownloadHandler")
+            settings.set("DOWNLOAD_HANDLERS", handlers, priority=ENV_PRIORITY)
         # -o/-O feeds export the schema's keys in the schema's order too.
         if not settings.getlist("FEED_EXPORT_FIELDS"):
             settings.set("FEED_EXPORT_FIELDS", list(ARTICLE_KEYS), priority=ENV_PRIORITY)

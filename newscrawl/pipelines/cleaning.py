@@ -1,0 +1,136 @@
+"""Strip promo and related-story blocks from the article body; set the body fields.
+
+The extraction hands over ``body_html``: the article body's HTML as the page has it, ads,
+share bars, "RELATED STORIES" boxes and all. This pipeline
+
+1. removes the site's boilerplate blocks (``Site.boilerplate_blocks``: kind -> CSS selectors),
+2. reads the paragraphs in order (``p``, subheads ``h2``-``h6``, ``blockquote``, list items),
+   looking inside wrapper ``div``s, never inside scripts, styles, figures or iframes,
+3. drops paragraphs that are boilerplate as plain text (``Site.boilerplate_text``: kind ->
+   regex over the whole paragraph: "Advertisement", "Listen to this article", ", , ,"),
+4. sets ``paragraphs``, ``body`` (joined by a blank line), ``word_count``, ``content_hash``, the
+   ``dateline`` when the page had no element for it, and every missing key to null or [].
+
+What was removed is counted as ``newscrawl/stripped/<kind>``. Article text is never dropped
+for being long: text patterns must match a whole paragraph.
+"""
+
+from collections import Counter
+
+from lxml import etree
+from lxml import html as lxml_html
+from parsel import Selector
+
+from newscrawl.items import INTERNAL_KEYS, complete
+from newscrawl.processors import clean_text, content_hash, dateline_of, word_count
+from newscrawl.sites import get_site, site_for_url
+
+STAT_PREFIX = "newscrawl/stripped/"
+PARAGRAPH_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"}
+WRAPPER_TAGS = {"div", "section", "article", "ul", "ol", "main", "span", "center", "font"}
+SKIP_TAGS = {"script", "style", "noscript", "iframe", "figure", "figcaption", "form", "button",
+             "input", "select", "textarea", "svg", "nav", "aside", "template", "object",
+             "embed", "video", "audio", "img", "picture", "table"}
+
+
+def _remove(element):
+    """Remove an element but keep the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _paragraphs(element, out):
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else None
+        if tag is None:  # comments, processing instructions
+            continue
+        tag = tag.lower()
+        if tag in PARAGRAPH_TAGS:
+            nested = [c for c in child if isinstance(c.tag, str) and c.tag.lower() in (
+                PARAGRAPH_TAGS - {"li"}) | {"ul", "ol"}]
+            if tag in ("blockquote", "li") and nested:
+                _paragraphs(child, out)
+            else:
+                out.append(child.text_content())
+        elif tag in WRAPPER_TAGS:
+            if child.text and child.text.strip():
+                out.append(child.text)
+            _paragraphs(child, out)
+        if tag not in SKIP_TAGS and child.tail and child.tail.strip() and element is not None:
+            # Text loose in the body between blocks (WordPress leaves some) is text too.
+            out.append(child.tail)
+
+
+def strip_boilerplate(body_html, site):
+    """(paragraphs, {kind: count removed}) from an article body's HTML. Pure."""
+    stripped = Counter()
+    try:
+        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [], stripped
+    selector = Selector(root=root, type="html")
+    for kind, specs in site.boilerplate_blocks.items():
+        for spec in specs:
+            for node in selector.css(spec):
+                if node.root is root or node.root.getparent() is None:
+                    continue
+                _remove(node.root)
+                stripped[kind] += 1
+    texts = []
+    _paragraphs(root, texts)
+    paragraphs = []
+    for text in texts:
+        text = clean_text(text)
+        if not text:
+            continue
+        kind = next((k for k, pattern in site.boilerplate_text_res.items()
+                     if pattern.fullmatch(text)), None)
+        if kind:
+            stripped[kind] += 1
+            continue
+        paragraphs.append(text)
+    return paragraphs, stripped
+
+
+class CleaningPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def site_of(self, item):
+        if item.get("site"):
+            return get_site(item["site"])
+        return site_for_url(item.get("url") or "")
+
+    def process_item(self, item):
+        body_html = item.get("body_html")
+        if body_html is not None:
+            site = self.site_of(item)
+            paragraphs, stripped = strip_boilerplate(body_html, site)
+            for kind, count in stripped.items():
+                self.stats.inc_value(STAT_PREFIX + kind, count)
+            item["paragraphs"] = paragraphs
+            item["body"] = "\n\n".join(paragraphs) or None
+            if not item.get("dateline") and paragraphs:
+                item["dateline"] = dateline_of(paragraphs[0])
+        for key in INTERNAL_KEYS:
+            item.pop(key, None)
+        if item.get("body"):
+            item["word_count"] = word_count(item["body"])
+            item["content_hash"] = content_hash(item["body"])
+        else:
+            item["word_count"] = 0
+        return complete(item)

@@ -1,0 +1,83 @@
+"""What a site is, as data: hosts, sections, URL patterns, selectors, boilerplate, time zone.
+
+The machinery (spider, loader, pipelines) is shared; adding a site means adding one module
+with a ``Site`` in ``newscrawl/sites/`` and registering it in ``newscrawl/sites/__init__.py``.
+
+Selectors are CSS (parsel) unless they start with ``xpath:``. Field selectors are tried in
+order and the first that gives a value wins; machine-readable sources (JSON-LD, meta) are read
+by the shared extraction before the site's visible-text selectors.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How a section page lists its articles. One ``Listing`` per layout of the site."""
+
+    # A teaser: the block that links one article from a section page.
+    teaser: str
+    # Inside a teaser: its link to the article, and the date it prints (optional).
+    teaser_link: str
+    teaser_date: str = ""
+    # The link to the next page of the section.
+    next_page: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    label: str
+    # The site's hosts, preferred (canonical) first.
+    hosts: tuple
+    language: str
+    timezone: str
+    # Section path on the site (no slashes around) -> label.
+    sections: dict
+    default_sections: tuple
+    # An article URL's path: must match for a teaser link to be followed.
+    article_path: str
+    listings: tuple
+    # Article fields -> selectors in priority order (visible markup; JSON-LD and meta are read
+    # first by the shared extraction where they exist).
+    selectors: dict
+    # Boilerplate blocks inside the article body, kind -> CSS selectors: removed before the
+    # paragraphs are read, counted as ``newscrawl/stripped/<kind>``.
+    boilerplate_blocks: dict
+    # Boilerplate paragraphs, kind -> regex matched against a whole paragraph's text (for
+    # promos that come as plain text, without markup of their own).
+    boilerplate_text: dict
+    # Suffixes the site appends to titles (" | The Japan Times").
+    headline_suffixes: tuple = ()
+    # Byline values that are not people: "No Author", the paper's name, roles.
+    author_placeholders: tuple = ()
+    # Bot-wall pages: title or body markers ("Just a moment...").
+    botwall_markers: tuple = ()
+    # Elements whose presence means the page served a preview only.
+    paywall_markers: tuple = ()
+    # Monitors: the lowest acceptable share of articles with authors or a credit, in percent.
+    min_byline_coverage: float = 60
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self):
+        return f"https://{self.hosts[0]}"
+
+    def section_url(self, path):
+        return f"{self.base_url}/{path.strip('/')}/"
+
+    @cached_property
+    def article_path_re(self):
+        return re.compile(self.article_path)
+
+    @cached_property
+    def boilerplate_text_res(self):
+        return {kind: re.compile(pattern, re.IGNORECASE | re.DOTALL)
+                for kind, pattern in self.boilerplate_text.items()}
+
+    def owns_host(self, host):
+        host = (host or "").lower()
+        bare = host.removeprefix("www.")
+        return any(bare == h.removeprefix("www.") for h in self.hosts)
