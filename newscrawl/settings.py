@@ -88,3 +88,5 @@ NEWSCRAWL_MIN_BYLINE_COVERAGE = {"japantimes": 60, "default": 50}
 NEWSCRAWL_DROPPED_IGNORE_REASONS = ["older_than_since"]
 # Coverage monitors judge a run only when it checked/exported at least this many articles.
 NEWSCRAWL_MONITOR_MIN_ITEMS = 3
+# The dropped-pages monitor judges a run only when it parsed at least this many article pages.
+NEWSCRAWL_MONITOR_MIN_PAGES = 10

@@ -128,6 +128,15 @@ def test_too_many_dropped_article_pages_fails():
     assert run_suite(stats)[0] == []  # 5% is the maximum, not above it
 
 
+def test_a_few_article_pages_are_not_judged_by_their_share():
+    # an hourly run that fetched 2 article pages, one of them the site's truncated page
+    few = dict(HEALTHY, **{"newscrawl/pages/article": 2, "newscrawl/dropped": 1,
+                           "newscrawl/dropped/truncated": 1})
+    assert run_suite(few)[0] == []
+    assert run_suite(few, {"NEWSCRAWL_MONITOR_MIN_PAGES": 2})[0] == [
+        "Dropped pages/article pages dropped"]
+
+
 def test_drops_by_the_users_choice_do_not_count():
     stats = dict(HEALTHY, **{"newscrawl/dropped": 30, "newscrawl/dropped/older_than_since": 30})
     assert run_suite(stats)[0] == []
