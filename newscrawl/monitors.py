@@ -26,12 +26,19 @@ then exits with status 1.
 
 import json
 import logging
+import warnings
 
+from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 
 from newscrawl.state import site_name
 
 logger = logging.getLogger(__name__)
+
+# Spidermon's runner still calls Spider.log(), deprecated by Scrapy: a warning in every crawl's
+# log that users can do nothing about.
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated",
+                        category=ScrapyDeprecationWarning)
 
 STAT_FAILED = "newscrawl/monitors/failed"
 STAT_FAILURES = "newscrawl/monitors/failures"

@@ -41,7 +41,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 # The offline snapshot is our own loopback server, not the site: its slot is not throttled
 # (the mirror middleware puts its requests there). Live requests never use this slot.
-DOWNLOAD_SLOTS = {"newscrawl-mirror": {"concurrency": 16, "delay": 0, "randomize_delay": False}}
+DOWNLOAD_SLOTS = {"newscrawl-mirror": {"concurrency": 16, "delay": 0, "jitter": 0}}
 
 # Bot walls (Cloudflare "Just a moment...") come as 403/503: let the spider see them so it can
 # count and log them instead of Scrapy discarding them silently.

@@ -352,7 +352,7 @@ NOT_COMPARED = {"layout", "section_path", "image_count", "image_credits"}
 # still holds it when the other starts, even if Scrapyd starts them one poll apart.
 SLOW_MIRROR = {
     "DOWNLOAD_SLOTS": json.dumps(
-        {"newscrawl-mirror": {"concurrency": 1, "delay": 0.5, "randomize_delay": False}}
+        {"newscrawl-mirror": {"concurrency": 1, "delay": 0.5, "jitter": 0}}
     )
 }
 

@@ -186,6 +186,8 @@ class CrawlReport:
                 self.stats.inc_value(COVERAGE + key)
         if covered(item.get("authors")) or covered(item.get("credit")):
             self.stats.inc_value(COVERAGE + BYLINE)
+        if item.get("paywalled"):
+            self.stats.inc_value("newscrawl/paywalled")
 
     def feeds(self):
         """The URIs of this run's feeds, as the feed exporter resolved them."""
