@@ -140,8 +140,9 @@ class SectionSpider(scrapy.Spider):
         teasers, listing = self.teasers(response)
         older = False
         for href, printed in teasers:
+            # Checked before normalising too: normalize_url makes every scheme https.
             url = normalize_url(href, hosts=self.site.hosts, keep_query=True)
-            if not self.is_article_url(url):
+            if not (self.is_article_url(href) and self.is_article_url(url)):
                 stats.inc_value(STAT_LINKS_IGNORED)
                 logger.debug("Not an article link of %s: %s", self.site.name, href)
                 continue
