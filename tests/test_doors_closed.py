@@ -142,3 +142,17 @@ def test_no_secret_is_committed():
                 if not ALLOWED.search(line):
                     found.append(f"{name}: {line.strip()[:120]}")
     assert found == []
+
+
+def test_an_unknown_section_stops_the_crawl_at_once_listing_the_known_ones(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "japantimes", "-a", "sections=news/nope",
+         "-s", f"NEWSCRAWL_STATE_DIR={tmp_path}", "-O", str(tmp_path / "out.jsonl")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NEWSCRAWL_")},
+    )
+    assert proc.returncode == 1
+    first_error = next(line for line in proc.stderr.splitlines() if "ERROR" in line)
+    assert "Unknown section(s) of The Japan Times: 'news/nope'" in first_error
+    assert "Known sections: news/national, news/asia-pacific, news/japan, business" in first_error
+    assert "downloader/request_count" not in proc.stderr

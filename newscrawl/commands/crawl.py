@@ -30,7 +30,10 @@ class Command(ScrapyCrawlCommand):
         super().run(args, opts)
         failures = []
         for crawler in self.started_crawlers:
-            stats = getattr(crawler, "stats", None)
+            try:
+                stats = crawler.stats
+            except RuntimeError:  # the crawler never started (e.g. a bad spider argument)
+                continue
             if stats is not None and (stats.get_value(STAT_FAILED) or 0) > 0:
                 failures += stats.get_value(STAT_FAILURES) or [f"{STAT_FAILED}"]
         if failures:
