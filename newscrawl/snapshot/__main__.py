@@ -1,6 +1,7 @@
 """``python -m newscrawl.snapshot {build,serve,copy}``."""
 
 import argparse
+import json
 import shutil
 import signal
 import sys
@@ -24,11 +25,14 @@ def copy_snapshot(dest, root=None):
     return dest
 
 
-def serve(port, root=None, host="127.0.0.1"):
+def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=None):
     from .server import make_server
 
-    httpd = make_server(root, port, host)
+    httpd = make_server(root, port, host, faults=faults, seed=seed)
     print(httpd.url, flush=True)
+    if httpd.faults is not None:
+        sys.stderr.write(f"{httpd.faults.spec.describe()}; seed {seed}\n")
+        sys.stderr.flush()
 
     def stop(signum, frame):
         raise SystemExit(0)
@@ -38,7 +42,18 @@ def serve(port, root=None, host="127.0.0.1"):
     try:
         httpd.serve_forever(poll_interval=0.2)
     finally:
+        if httpd.faults is not None:
+            httpd.faults.stop()
         httpd.server_close()
+        if httpd.faults is not None:
+            report = httpd.faults.report()
+            sys.stderr.write(httpd.faults.summary() + "\n")
+            sys.stderr.write("faults injected (json): " + json.dumps(
+                {k: report[k] for k in ("seed", "requests", "total", "by_kind")}) + "\n")
+            if faults_report:
+                with open(faults_report, "w", encoding="utf-8") as f:
+                    json.dump(report, f, indent=1)
+                    f.write("\n")
         sys.stderr.write("snapshot server stopped\n")
 
 
@@ -50,6 +65,13 @@ def main(argv=None):
     p_serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p_serve.add_argument("--root", default=None, help="a snapshot copy to serve instead")
     p_serve.add_argument("--host", default="127.0.0.1", help="a loopback address")
+    p_serve.add_argument("--faults", default=None, metavar="SPEC",
+                         help="inject faults into listing and article pages, e.g. "
+                              "'rate=0.2,max_per_path=2' or '500=0.05,429=0.03,hang=0.01' "
+                              "(docs/faults.md)")
+    p_serve.add_argument("--seed", type=int, default=0, help="fault seed (default 0)")
+    p_serve.add_argument("--faults-report", default=None, metavar="FILE",
+                         help="write what was injected (JSON) to FILE on shutdown")
     p_copy = sub.add_parser("copy", help="copy the snapshot to DEST")
     p_copy.add_argument("dest")
     args = parser.parse_args(argv)
@@ -60,8 +82,16 @@ def main(argv=None):
         counts = build()
         print(" ".join(f"{k}={v}" for k, v in counts.items()))
     elif args.command == "serve":
+        if args.faults is not None:
+            from .faults import FaultSpec, FaultSpecError
+
+            try:
+                FaultSpec.parse(args.faults)
+            except FaultSpecError as exc:
+                parser.error(f"--faults: {exc}")
         try:
-            serve(args.port, args.root, args.host)
+            serve(args.port, args.root, args.host, faults=args.faults, seed=args.seed,
+                  faults_report=args.faults_report)
         except ValueError as exc:
             parser.error(str(exc))
     elif args.command == "copy":

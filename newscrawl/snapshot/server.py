@@ -5,6 +5,10 @@ request targets (``GET https://www.japantimes.co.jp/news/... HTTP/1.1``, as a pr
 sends them) from ``manifest.json``, with the status code and content type the manifest gives.
 A path is looked up with its query string first, then without it, so tracking queries
 (``?utm_source=...``) reach the article. Unknown paths are 404.
+
+With ``faults`` (a SPEC string, see ``newscrawl.snapshot.faults`` and docs/faults.md) the
+server injects errors, hangs, resets, truncated, slow, mislabelled and huge answers into the
+listing and article pages, reproducibly from ``seed``; ``server.faults`` records what it did.
 """
 
 import ipaddress
@@ -16,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import SNAPSHOT_DIR
+from .faults import is_faultable, make_injector
 
 NOT_FOUND_PAGE = (
     b"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -83,6 +88,12 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         else:
             status, ctype = entry["status"], entry["content_type"]
             body = snapshot.read(entry)
+            faults = getattr(self.server, "faults", None)
+            if faults is not None and with_body and is_faultable(key, entry):
+                kind, attempt = faults.next_fault(key)
+                if kind:
+                    faults.serve(self, kind, key, attempt, entry, body)
+                    return
         extra = dict((entry or {}).get("headers", {}))
         self.server_name = extra.pop("Server", "nginx")
         self.send_response(status)
@@ -105,9 +116,10 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, snapshot, quiet=False):
+    def __init__(self, address, snapshot, quiet=False, faults=None):
         self.snapshot = snapshot
         self.quiet = quiet
+        self.faults = faults  # a newscrawl.snapshot.faults.FaultInjector, or None
         super().__init__(address, SnapshotHandler)
 
     @property
@@ -116,12 +128,15 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
-def make_server(root=None, port=0, host="127.0.0.1", quiet=False):
+def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0):
+    """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
+    a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens."""
     if not is_loopback(host):
         raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
     if host == "localhost":
         host = "127.0.0.1"
-    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet)
+    injector = make_injector(faults, seed)
+    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet, faults=injector)
 
 
 class SnapshotServer:
@@ -129,10 +144,13 @@ class SnapshotServer:
 
     ``with SnapshotServer() as server: fetch(server.url + "/news/national/")``.
     The server listens on 127.0.0.1 on a free port and is always shut down on exit.
+    ``SnapshotServer(faults="rate=0.2", seed=1)`` injects faults (docs/faults.md); what it
+    injected stays readable after exit: ``server.faults.counts``, ``server.faults.injected``.
     """
 
-    def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True):
+    def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0):
         self.root, self.port, self.host, self.quiet = root, port, host, quiet
+        self.faults = make_injector(faults, seed)
         self.httpd = None
         self._thread = None
 
@@ -145,7 +163,10 @@ class SnapshotServer:
         return self.httpd.snapshot.manifest
 
     def start(self):
-        self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet)
+        if self.faults is not None:
+            self.faults.stopping.clear()
+        self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet,
+                                 faults=self.faults)
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="snapshot-server", daemon=True
         )
@@ -153,6 +174,8 @@ class SnapshotServer:
         return self
 
     def stop(self):
+        if self.faults is not None:
+            self.faults.stop()  # hung and trickling answers end now, not after their sleep
         if self.httpd is not None:
             self.httpd.shutdown()
             self.httpd.server_close()
