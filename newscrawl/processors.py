@@ -17,6 +17,8 @@ DATELINE_RE = re.compile(
 # "by Laura Whitfield and Thomas Reilly", "Tito Correa, Nyasha Chingono and Miguel Lo Bianco"
 NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.IGNORECASE)
 BY_RE = re.compile(r"^\s*by\s+", re.IGNORECASE)
+# A word of a shouted label: letters, with an apostrophe inside ("WOMEN'S", "JAPAN’S").
+SHOUTED_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 # A period that ends an abbreviation, not a sentence: "U.S.", "Mr.", "Jan.", "No."
 ABBREVIATION_RE = re.compile(
@@ -46,11 +48,14 @@ def strip_suffixes(value, suffixes=()):
 
 
 def title_case_shout(value):
-    """"JAPAN" -> "Japan", "ASIA PACIFIC" -> "Asia Pacific"; mixed case is kept as printed."""
+    """"JAPAN" -> "Japan", "ASIA PACIFIC" -> "Asia Pacific"; mixed case is kept as printed.
+
+    Each run of letters is capitalised, an apostrophe staying inside its word ("WOMEN'S" ->
+    "Women's", not str.title()'s "Women'S"); "ASIA-PACIFIC" -> "Asia-Pacific", "U.S." stays.
+    """
     if value is None or not value.isupper():
         return value
-    return " ".join(word.capitalize() if word.isalpha() else word.title()
-                    for word in value.split(" "))
+    return SHOUTED_WORD_RE.sub(lambda m: m[0].capitalize(), value)
 
 
 def split_names(value):
