@@ -53,7 +53,28 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.mirror.MirrorMiddleware": 990,
     # Does not send requests for articles the state says were exported and are not due again.
     "newscrawl.middlewares.incremental.IncrementalMiddleware": 560,
+    # Retries with backoff and Retry-After, truncated bodies and oversize pages too (issue 5).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.retry.RetryMiddleware": 550,
+    # UTF-8 pages labelled latin-1/cp1252 by the server are read as UTF-8 (after decompression).
+    "newscrawl.middlewares.retry.Utf8LabelMiddleware": 580,
 }
+
+# --- A site having a bad day (issue 5, docs/faults.md) --------------------------------------
+# Retried: these statuses, Scrapy's RETRY_EXCEPTIONS (timeouts, resets, data loss), a 200 HTML
+# body without </html>, a page above DOWNLOAD_MAXSIZE. RETRY_TIMES retries (set above).
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# The n-th retry waits NEWSCRAWL_RETRY_BACKOFF * 2**(n-1) s (at most ..._MAX); a 429/503 with
+# Retry-After waits that long instead, at most NEWSCRAWL_RETRY_AFTER_MAX s.
+NEWSCRAWL_RETRY_BACKOFF = 1.0
+NEWSCRAWL_RETRY_BACKOFF_MAX = 30.0
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0
+NEWSCRAWL_RETRY_TRUNCATED = True
+# A hung server costs at most this long per try (Scrapy's default is 180 s).
+DOWNLOAD_TIMEOUT = 30
+# News pages are 50-300 KB; a page above 16 MiB is not an article (retried, then reported).
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 ITEM_PIPELINES = {
     "newscrawl.pipelines.cleaning.CleaningPipeline": 100,

@@ -116,6 +116,8 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
         },
         "http_errors": http_errors,
         "download_errors": _group(stats, "downloader/exception_type_count/"),
+        # pages that could not be fetched after retries: [{url, reason}] (the spider's stats)
+        "failed_pages": list(stats.get("newscrawl/failed_pages") or []),
         "field_coverage": coverage,
         "monitors": {
             "ran": monitors_ran,
