@@ -8,9 +8,18 @@ import hashlib
 import re
 import unicodedata
 
-from w3lib.html import remove_tags, replace_entities
+from w3lib.html import remove_comments, remove_tags, replace_entities
 
 WHITESPACE_RE = re.compile(r"\s+")
+# The elements markup in JSON-LD and meta values (or a stray fragment) is made of.
+HTML_ELEMENTS = frozenset("""
+    a abbr address article aside audio b bdi bdo blockquote body br button caption center cite
+    code col colgroup dd del details dfn div dl dt em embed figcaption figure font footer form
+    h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main
+    mark meta nav noscript object ol p picture pre q rp rt ruby s samp script section select
+    small source span strike strong style sub summary sup svg table tbody td template textarea
+    tfoot th thead time title tr track tt u ul var video wbr
+""".split())
 # "KOBE –", "SEOUL -", "WASHINGTON/TOKYO —", "NAHA, OKINAWA PREF. –" opening a wire story.
 DATELINE_RE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’]*(?:[ ,/-]+[A-Z][A-Z.'’]*)*(?:\s*\([^)]*\))?)\s*[–—-]\s+\S")
@@ -27,11 +36,16 @@ ABBREVIATION_RE = re.compile(
 
 
 def clean_text(value):
-    """Entities decoded, tags removed, whitespace runs collapsed, trimmed; '' becomes None."""
+    """Entities decoded, tags removed, whitespace runs collapsed, trimmed; '' becomes None.
+
+    Only HTML elements count as tags: text read from a page is already decoded, and its "<"
+    and ">" are text ("rates <5% and >3%", "the <Tab> key"), not markup to remove.
+    """
     if value is None:
         return None
-    text = replace_entities(remove_tags(str(value))) if "<" in str(value) or "&" in str(
-        value) else str(value)
+    text = str(value)
+    if "<" in text or "&" in text:
+        text = replace_entities(remove_tags(remove_comments(text), which_ones=HTML_ELEMENTS))
     text = unicodedata.normalize("NFC", text.replace("\u00a0", " ").replace("\u200b", ""))
     text = WHITESPACE_RE.sub(" ", text).strip()
     return text or None

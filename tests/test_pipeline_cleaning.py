@@ -262,6 +262,13 @@ def test_loose_text_on_both_sides_of_a_removed_block_stays_two_paragraphs():
     assert paragraphs == ["First.", "Loose tail.", "Last words."]
 
 
+def test_angle_brackets_of_article_text_survive():
+    # &lt; and &gt; are decoded by the HTML parser; the text must not be read as a tag.
+    html = "<div><p>Rates of &lt;5% and &gt;3% were seen in x&lt;y cases.</p></div>"
+    paragraphs, _ = strip_boilerplate(html, SITE)
+    assert paragraphs == ["Rates of <5% and >3% were seen in x<y cases."]
+
+
 def test_strip_boilerplate_on_empty_input():
     assert strip_boilerplate("", SITE) == ([], {})
     assert strip_boilerplate("<div></div>", SITE) == ([], {})

@@ -35,6 +35,20 @@ def test_clean_text(value, expected):
     assert clean_text(value) == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    # Page text arrives decoded: its "<" and ">" are text, not tags to remove.
+    ("Rates of <5% and >3% were seen.", "Rates of <5% and >3% were seen."),
+    ("if x<y and y>z then", "if x<y and y>z then"),
+    ("Press the <Tab> key", "Press the <Tab> key"),
+    # Markup in JSON-LD or meta values is removed, comments too.
+    ('<p class="lead">A <A HREF="/x">link</A> and <br/>more</p>', "A link and more"),
+    ("a <!-- note --> b", "a b"),
+    ("R&amp;D &lt;b&gt;", "R&D <b>"),
+])
+def test_clean_text_removes_markup_but_keeps_angle_brackets_of_text(value, expected):
+    assert clean_text(value) == expected
+
+
 @pytest.mark.parametrize("value", [None, "", "   ", "\n\t", "<p> </p>", "\u00a0"])
 def test_clean_text_gives_none_for_nothing(value):
     assert clean_text(value) is None
