@@ -97,6 +97,10 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ("newscrawl.monitors.CrawlMonitorSuite",)
 # Feeds: the default per-run feed is configured by the add-on from NEWSCRAWL_FEED_DIR unless
 # the command line gives -o/-O. Exported keys and their order are the article schema's.
 FEED_EXPORT_ENCODING = "utf-8"
+# Local feeds are written to <feed>.part and renamed when the crawl ends: a killed crawl leaves
+# no partial feed (its articles are not in the state either, so the next run exports them).
+FEED_STORAGES = {"": "newscrawl.feedstorage.AtomicFileFeedStorage",
+                 "file": "newscrawl.feedstorage.AtomicFileFeedStorage"}
 FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
 
 LOG_LEVEL = "INFO"

@@ -9,7 +9,7 @@
   instead, at most ``NEWSCRAWL_RETRY_AFTER_MAX`` seconds;
 - **truncated bodies**: a 200 HTML answer whose body lacks ``</html>`` (the connection closed
   early, no length to tell) is retried like an error; after the last try it goes to the spider,
-  which drops it as ``truncated``;
+  which drops it as ``truncated`` (giving up is logged as a WARNING, not an ERROR);
 - **pages above DOWNLOAD_MAXSIZE**: Scrapy cancels them; they are retried (a transient
   oversize answer happens), and after the last try the errback sees ``PageTooLarge``, so the
   report lists the page with the reason ``PageTooLarge``.
@@ -32,6 +32,7 @@ import re
 import time
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware as ScrapyRetryMiddleware
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.asyncio import sleep
@@ -104,8 +105,18 @@ class RetryMiddleware(ScrapyRetryMiddleware):
                 return min(after, self.retry_after_max)
         return min(self.backoff * 2 ** (retry - 1), self.backoff_max)
 
-    async def _retry_later(self, request, reason, key, response=None):
-        new = self._retry(request, reason)
+    def _retry_quietly(self, request, reason):
+        """Like ``_retry``, but giving up is a WARNING: the spider reports the page itself
+        (dropped as ``truncated``, or listed as failed), which is no error of the crawl."""
+        return get_retry_request(
+            request, spider=self.crawler.spider, reason=reason,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=request.meta.get("give_up_log_level", logging.WARNING),
+        )
+
+    async def _retry_later(self, request, reason, key, response=None, quiet=False):
+        new = self._retry_quietly(request, reason) if quiet else self._retry(request, reason)
         if new is None:
             return None
         self._stats().inc_value(STAT_RETRY + key)
@@ -124,7 +135,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
             new = await self._retry_later(request, reason, f"http_{response.status}", response)
             return new or response
         if self.retry_truncated and is_truncated(response):
-            new = await self._retry_later(request, "truncated body (no </html>)", "truncated")
+            new = await self._retry_later(request, "truncated body (no </html>)", "truncated",
+                                         quiet=True)
             return new or response
         return response
 
@@ -132,7 +144,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
         if request.meta.get("dont_retry", False):
             return None
         if _is_oversize(exception):
-            new = await self._retry_later(request, "page above DOWNLOAD_MAXSIZE", "too_large")
+            new = await self._retry_later(request, "page above DOWNLOAD_MAXSIZE", "too_large",
+                                         quiet=True)
             if new is None:
                 raise PageTooLarge(f"larger than DOWNLOAD_MAXSIZE on every try: {request.url}")
             return new
