@@ -27,6 +27,13 @@ LABEL_RE = re.compile(
 CLOCK_RE = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?\s*m\b|\bago\b|\bnow\b|\bnoon\b",
                       re.IGNORECASE)
 URL_DATE_RE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/")
+# The English day the site prints most ("Sep 17, 2019", "February 18, 2020"): read without
+# dateparser, which costs ~2 ms a call (a sixth of an article's extraction).
+MONTHS = {name: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), 1) for name in names}
+EN_DAY_RE = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
 
 
 def iso(value):
@@ -91,7 +98,7 @@ def parse_text(text, *, language="en", timezone="UTC", relative_base=None):
     text = clean_label(text)
     if not text or not re.search(r"\d|ago|yesterday|today|now", text, re.IGNORECASE):
         return None
-    value = parse_iso(text, timezone) or parse_rfc822(text)
+    value = parse_iso(text, timezone) or parse_rfc822(text) or english_day(text, language)
     if value is not None:
         return value
     settings = {
@@ -115,6 +122,18 @@ def parse_text(text, *, language="en", timezone="UTC", relative_base=None):
     if not CLOCK_RE.search(text):
         return value.date()
     return value
+
+
+def english_day(text, language):
+    """ "Sep 17, 2019" -> date(2019, 9, 17) for English pages; None for anything else."""
+    m = EN_DAY_RE.match(text) if language == "en" else None
+    month = MONTHS.get(m[1].lower()) if m else None
+    if month is None:
+        return None
+    try:
+        return date(int(m[3]), month, int(m[2]))
+    except ValueError:
+        return None
 
 
 def clean_label(text):

@@ -195,10 +195,12 @@ def test_iso_and_rfc822_parsing_does_not_import_dateparser():
             dates.parse_date("2020-02-18", source="time-element", timezone="Asia/Tokyo"),
             dates.parse_date("Tue, 18 Feb 2020 18:07:56 +0900", source="feed"),
             dates.parse_date("2020-02-18T09:07:56Z", source="text"),
+            dates.parse_date("Last Modified: Feb 18, 2020", source="text",
+                             timezone="Asia/Tokyo"),
         ]
         assert all(v is not None for v in values), values
         print(sorted(m for m in sys.modules if m.split(".")[0] == "dateparser"))
-        dates.parse_date("Feb 18, 2020", source="text", timezone="Asia/Tokyo")
+        dates.parse_date("Feb 18, 2020 6:07 p.m.", source="text", timezone="Asia/Tokyo")
         print("dateparser" in sys.modules)
     """)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
