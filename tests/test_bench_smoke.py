@@ -1,0 +1,26 @@
+"""`bench/extraction.py --quick` runs and prints its figures (not that the targets pass)."""
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_extraction_bench_quick_prints_the_figures_and_ratios():
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "extraction.py"), "--quick"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - start < 60
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    for letter, figure in (("a", "bare lxml parse"), ("b", "extraction"),
+                           ("c", "trafilatura.extract")):
+        assert re.search(rf"\({letter}\) {re.escape(figure)} +\d+\.\d+ ms", out), out
+    assert re.search(r"extraction / bare parse +\d+\.\d+x .*(PASS|FAIL)", out), out
+    assert re.search(r"trafilatura / extraction +\d+\.\d+x .*(PASS|FAIL)", out), out
+    assert re.search(r"japantimes \(extracts\) +\d+\.\d+ articles/s", out), out
+    assert re.search(r"link-only \(no extraction\) +\d+\.\d+ articles/s", out), out
+    assert re.search(r"crawl / link-only +\d+\.\d+ % .*(PASS|FAIL)", out), out
