@@ -207,4 +207,4 @@ def test_iso_and_rfc822_parsing_does_not_import_dateparser():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     # Nothing of dateparser before visible text needed it; then it was loaded (the check works).
-    assert result.stdout.splitlines() == ["[]", "True"]
+    assert result.stdout.splitlines() == ["[]", "True"], result.stdout + result.stderr
