@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 # schema.org types that are an article (JSON-LD may also hold Organization, WebPage, ...).
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                  "OpinionNewsArticle", "BackgroundNewsArticle", "BlogPosting", "Report"}
-# Bot walls answer with these statuses; a 200 can still be a wall (checked by its markers).
-BOTWALL_STATUSES = {403, 429, 503}
+# Pages above this are refused (the crawl's DOWNLOAD_MAXSIZE is 16 MiB too): a 50 MB saved
+# page given to `scrapy extract` would otherwise become a 50 MB record.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
 # Only the tail is searched for </html>: pages end with it, scripts in the middle may quote it.
 TAIL = 4096
 
@@ -105,17 +106,22 @@ def ld_people(author):
 def check_page(response, site):
     """Raise NotAnArticle for what is not an article page worth reading."""
     body = response.body or b""
-    if not body.strip():
-        raise NotAnArticle("empty", f"empty body (HTTP {response.status})")
+    if len(body) > MAX_PAGE_BYTES:
+        raise NotAnArticle("too_large", f"{len(body)} bytes, above {MAX_PAGE_BYTES}")
     if not hasattr(response, "text"):
+        if not body.strip():
+            raise NotAnArticle("empty", f"empty body (HTTP {response.status})")
         raise NotAnArticle("not_html", response.headers.get("Content-Type", b"").decode(
             "latin-1"))
-    head = body[:TAIL * 4].decode("utf-8", "replace")
-    if response.status in BOTWALL_STATUSES or any(m in head for m in site.botwall_markers):
+    # Decoded text, not bytes: a UTF-16 page has no b"</html>" in it.
+    text = response.text
+    if not text.strip().strip("\ufeff\x00"):
+        raise NotAnArticle("empty", f"empty body (HTTP {response.status})")
+    if any(marker in text[:TAIL * 4] for marker in site.botwall_markers):
         raise NotAnArticle("botwall", f"bot wall (HTTP {response.status})")
     if response.status >= 400:
         raise NotAnArticle("http_error", f"HTTP {response.status}")
-    if b"</html>" not in body[-TAIL:].lower():
+    if "</html>" not in text[-TAIL:].lower():
         raise NotAnArticle("truncated", f"no </html> in {len(body)} bytes")
 
 

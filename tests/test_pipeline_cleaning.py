@@ -166,22 +166,10 @@ def test_empty_tag_links_leave_only_commas_which_are_dropped():
     "Subscribe now, the flier urged, and the offer ran for a week.",
     "Photos of the scene were shared widely on social media.",
     "The 2 min walk from the station took them 20.",
-    pytest.param("Keywords such as “tax hike” trended on social media after the speech.",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "sites/japantimes.py boilerplate_text 'keywords' is r'(keywords\\b.*|...)':"
-                     " any paragraph starting with 'Keywords' is dropped as boilerplate"))),
-    pytest.param("Related stories in the Japanese press said the minister would resign.",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "sites/japantimes.py boilerplate_text 'related_stories' is "
-                     "r'related stories\\b.*': drops any paragraph starting with those words"))),
-    pytest.param("Latest government stories about the scandal were denied on Friday.",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "sites/japantimes.py boilerplate_text 'latest_stories' is "
-                     "r'latest( [a-z &-]+)? stories\\b.*': drops article sentences"))),
-    pytest.param("Join the conversation, the mayor urged residents at Friday's meeting.",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "sites/japantimes.py boilerplate_text 'join_the_conversation' is "
-                     "r'join the conversation\\b.*': drops article sentences"))),
+    "Keywords such as “tax hike” trended on social media after the speech.",
+    "Related stories in the Japanese press said the minister would resign.",
+    "Latest government stories about the scandal were denied on Friday.",
+    "Join the conversation, the mayor urged residents at Friday's meeting.",
 ])
 def test_article_text_that_merely_starts_like_a_promo_is_kept(text):
     paragraphs, stripped = strip_boilerplate(f"<div><p>Body.</p><p>{text}</p></div>", SITE)
@@ -250,10 +238,6 @@ def test_text_loose_in_the_body_is_text():
     assert stripped == {"ad": 1}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipelines/cleaning.py _remove() appends a removed block's tail to the previous "
-    "sibling's tail with no separator: 'Loose tail.<div ad/>Last words.' becomes one "
-    "paragraph 'Loose tail.Last words.' (two paragraphs merged, words glued)"))
 def test_loose_text_on_both_sides_of_a_removed_block_stays_two_paragraphs():
     html = ('<div class="entry" id="jtarticle"><p>First.</p>Loose tail.'
             '<div class="jt_content_ad"><p>Advertisement</p></div>Last words.</div>')
@@ -274,10 +258,6 @@ def test_strip_boilerplate_on_empty_input():
     assert strip_boilerplate("<div></div>", SITE) == ([], {})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipelines/cleaning.py strip_boilerplate: text before the first element of a fragment "
-    "without a wrapper (the created parent's .text) is never read; extract_article always "
-    "hands over one element, so a crawl does not hit it"))
 def test_a_fragment_of_bare_text_keeps_its_text():
     assert strip_boilerplate("KOBE – Bare text.<p>Second.</p>", SITE)[0] == [
         "KOBE – Bare text.", "Second."]

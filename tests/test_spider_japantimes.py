@@ -165,11 +165,6 @@ def test_the_kim_article_metadata():
     assert rec["tags"][:3] == ["North Korea", "Kim Jong Un", "Donald Trump"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The page's meta description is Yoast's 160-character cut ('...calling the relationship "
-    "“special,” North'); whole_sentences keeps a value with no sentence end as it is, and "
-    "nothing (extraction or cleaning pipeline) completes it from the first paragraph, so the "
-    "record's description is a sentence fragment (14 of 15 WordPress pages)"))
 def test_the_kim_description_is_a_whole_sentence():
     rec = record(KIM)
     description = rec["description"]

@@ -15,6 +15,7 @@ What was removed is counted as ``newscrawl/stripped/<kind>``. Article text is ne
 for being long: text patterns must match a whole paragraph.
 """
 
+import re
 from collections import Counter
 
 from lxml import etree
@@ -22,10 +23,18 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from newscrawl.items import INTERNAL_KEYS, complete
-from newscrawl.processors import clean_text, content_hash, dateline_of, word_count
+from newscrawl.processors import (
+    clean_text,
+    content_hash,
+    dateline_of,
+    whole_sentences,
+    word_count,
+)
 from newscrawl.sites import get_site, site_for_url
 
 STAT_PREFIX = "newscrawl/stripped/"
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?$")
+SENTENCE_END_AFTER = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 PARAGRAPH_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"}
 WRAPPER_TAGS = {"div", "section", "article", "ul", "ol", "main", "span", "center", "font"}
 SKIP_TAGS = {"script", "style", "noscript", "iframe", "figure", "figcaption", "form", "button",
@@ -34,26 +43,19 @@ SKIP_TAGS = {"script", "style", "noscript", "iframe", "figure", "figcaption", "f
 
 
 def _remove(element):
-    """Remove an element but keep the text that follows it (its tail)."""
+    """Remove an element but keep the text that follows it (its tail) as text of its own: a
+    comment takes the element's place, so loose text on both sides stays two paragraphs."""
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
+    gap = etree.Comment("newscrawl: removed")
+    gap.tail = element.tail
+    parent.replace(element, gap)
 
 
 def _paragraphs(element, out):
     for child in element:
-        tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None:  # comments, processing instructions
-            continue
-        tag = tag.lower()
+        tag = child.tag.lower() if isinstance(child.tag, str) else None  # None: a comment
         if tag in PARAGRAPH_TAGS:
             nested = [c for c in child if isinstance(c.tag, str) and c.tag.lower() in (
                 PARAGRAPH_TAGS - {"li"}) | {"ul", "ol"}]
@@ -65,7 +67,7 @@ def _paragraphs(element, out):
             if child.text and child.text.strip():
                 out.append(child.text)
             _paragraphs(child, out)
-        if tag not in SKIP_TAGS and child.tail and child.tail.strip() and element is not None:
+        if child.tail and child.tail.strip():
             # Text loose in the body between blocks (WordPress leaves some) is text too.
             out.append(child.tail)
 
@@ -85,7 +87,7 @@ def strip_boilerplate(body_html, site):
                     continue
                 _remove(node.root)
                 stripped[kind] += 1
-    texts = []
+    texts = [root.text] if root.text and root.text.strip() else []
     _paragraphs(root, texts)
     paragraphs = []
     for text in texts:
@@ -99,6 +101,26 @@ def strip_boilerplate(body_html, site):
             continue
         paragraphs.append(text)
     return paragraphs, stripped
+
+
+def complete_description(description, first_paragraph, dateline=None):
+    """A meta description the site cut mid-sentence ("...calling the relationship “special,”
+    North"), completed from the article's first paragraph, which it copies: whole sentences,
+    as the site wrote them. Left as it is when it is whole or not a copy of the lead."""
+    if not description or SENTENCE_END.search(description):
+        return description
+    lead = first_paragraph
+    if dateline:
+        lead = re.sub(rf"^{re.escape(dateline)}\s*[–—-]\s*", "", lead)
+    if not lead.startswith(description.rstrip()):
+        return description
+    whole = None
+    for match in SENTENCE_END_AFTER.finditer(lead, len(description.rstrip())):
+        candidate = lead[: match.end()]
+        if whole_sentences(candidate) == candidate:
+            whole = candidate
+            break
+    return whole or description
 
 
 class CleaningPipeline:
@@ -126,6 +148,9 @@ class CleaningPipeline:
             item["body"] = "\n\n".join(paragraphs) or None
             if not item.get("dateline") and paragraphs:
                 item["dateline"] = dateline_of(paragraphs[0])
+            if paragraphs:
+                item["description"] = complete_description(item.get("description"),
+                                                            paragraphs[0], item.get("dateline"))
         for key in INTERNAL_KEYS:
             item.pop(key, None)
         if item.get("body"):

@@ -123,13 +123,13 @@ SITE = Site(
     },
     boilerplate_text={
         "ad": r"advertisement",
-        "listen_to_article": r"listen to this article\b.*",
-        "related_stories": r"related stories\b.*",
-        "latest_stories": r"latest( [a-z &-]+)? stories\b.*",
-        "join_the_conversation": r"join the conversation\b.*",
+        "listen_to_article": r"listen to this article( \(\d+ min\))?",
+        "related_stories": r"related stories",
+        "latest_stories": r"latest( [a-z &-]+)? stories",
+        "join_the_conversation": r"join the conversation",
         "take5_promo": r"(get the best of the japan times )?in five easy pieces with take 5.*",
         "photo_gallery": r"(photos|click to enlarge)",
-        "keywords": r"(keywords\b.*|[,\s]+)",
+        "keywords": r"(keywords:?|[,\s]+)",
         "paywall_notice": r"(subscribe now|.*by subscribing, you can help us get the story "
                           r"right.*)",
         "comment_notice": r"your subscription plan doesn.t allow commenting.*",

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl import dates
@@ -137,6 +138,10 @@ class SectionSpider(scrapy.Spider):
             return
         stats.inc_value(STAT_LISTING)
         stats.inc_value(f"{STAT_LISTING}/{section}")
+        if b"</html>" not in response.body[-4096:].lower():
+            # Still cut after the retries: its teasers are used, but the page is listed as
+            # failed (teasers or the next-page link may be missing) and tried again next run.
+            self.failed(response.url, "truncated_listing")
         teasers, listing = self.teasers(response)
         older = False
         for href, printed in teasers:
@@ -172,7 +177,9 @@ class SectionSpider(scrapy.Spider):
         return any(marker in head for marker in self.site.botwall_markers)
 
     def botwall_or_error(self, response, what):
-        if response.status in (403, 429, 503) or self.is_botwall(response):
+        # A wall is told by its page ("Just a moment..."), not by its status: a plain 503 or
+        # 429 left after the retries is a failed page, listed in the report.
+        if self.is_botwall(response):
             self.crawler.stats.inc_value(STAT_BOTWALL)
             logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "
                            "exported, not retried", response.status, what, response.url)
@@ -185,7 +192,7 @@ class SectionSpider(scrapy.Spider):
         try:
             item = extract_article(response, self.site, fetched_at=datetime.now(UTC))
         except NotAnArticle as reason:
-            if reason.reason == "botwall":
+            if reason.reason in ("botwall", "http_error"):
                 self.botwall_or_error(response, "article page")
             else:
                 self.drop(response.url, reason.reason, reason.detail)
@@ -217,10 +224,12 @@ class SectionSpider(scrapy.Spider):
                        "run", url, reason)
 
     def page_failed(self, failure):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # not sent on purpose (already exported, already requested): no failure
         request = failure.request
         if failure.check(HttpError):
             response = failure.value.response
-            if response.status in (403, 429, 503) and self.is_botwall(response):
+            if self.is_botwall(response):
                 self.botwall_or_error(response, "page")
                 return
             reason = f"http_{response.status}"
