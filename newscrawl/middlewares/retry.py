@@ -132,7 +132,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
             return response
         if response.status in self.retry_http_codes:
             reason = response_status_message(response.status)
-            new = await self._retry_later(request, reason, f"http_{response.status}", response)
+            new = await self._retry_later(request, reason, f"http_{response.status}", response,
+                                          quiet=True)
             return new or response
         if self.retry_truncated and is_truncated(response):
             new = await self._retry_later(request, "truncated body (no </html>)", "truncated",
@@ -150,7 +151,8 @@ class RetryMiddleware(ScrapyRetryMiddleware):
                 raise PageTooLarge(f"larger than DOWNLOAD_MAXSIZE on every try: {request.url}")
             return new
         if isinstance(exception, self.exceptions_to_retry):
-            return await self._retry_later(request, exception, type(exception).__name__)
+            return await self._retry_later(request, exception, type(exception).__name__,
+                                           quiet=True)
         return None
 
 
