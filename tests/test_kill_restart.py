@@ -9,8 +9,9 @@ none lost. Feeds are written to ``<feed>.part`` and renamed at the end
 run exported is exported again, once, by the run that ends.
 
 A second test kills the crawl in the one moment this does not cover: after the feed was stored
-and before the state committed the run (``engine_stopped``). It is expected to fail (xfail,
-strict) until the state recovers such runs: see the reason on the test.
+and before the state committed the run (``engine_stopped``). The next run finds the dead run's
+pending rows and its stored feed and commits them (``StatePipeline.recover_dead_runs``), so
+nothing is exported twice.
 """
 
 import json
@@ -22,7 +23,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from scrapy import signals
 
 from newscrawl.snapshot import SECTIONS, load_expected
@@ -143,11 +143,6 @@ class KillAtEngineStopped:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "state: a run killed after its feed was stored but before engine_stopped committed it "
-    "leaves its articles only as `pending` rows; the next run exports them again (duplicates). "
-    "Fix (newscrawl/state.py + pipelines/state.py): on open, commit the pending rows of a dead "
-    "run whose feed file exists (renamed, not .part), discard the others."))
 def test_killed_between_feed_store_and_state_commit(tmp_path):
     from newscrawl.settings import EXTENSIONS
 

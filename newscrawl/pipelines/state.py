@@ -19,10 +19,12 @@ than lost. A job turned away by the overlap guard touches nothing.
 """
 
 import logging
+import os
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from newscrawl.addon import feed_path
 from newscrawl.feeds import run_id
 from newscrawl.middlewares.incremental import site_hosts
 from newscrawl.state import crawler_store, is_fresh, site_name
@@ -50,6 +52,7 @@ class StatePipeline:
         self.stats = crawler.stats
         # id(item) -> (item, kind, record) for items accepted here and not yet exported
         self.in_flight = {}
+        self.recovered = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -64,7 +67,41 @@ class StatePipeline:
     def store(self):
         return crawler_store(self.crawler)
 
+    def recover_dead_runs(self):
+        """Settle the staged exports of runs that died before committing them.
+
+        A run killed after its feed file was stored (renamed from ``.part``) but before
+        ``engine_stopped`` committed its pending rows: its feed holds the articles, so they are
+        committed now, else the next run would export them again. A run whose feed is not
+        there (killed earlier, or an ``-o`` feed we cannot find) is discarded: its articles are
+        exported again, at least once, never lost. Done once, by a run that holds the site's
+        lock (the overlap guard turned any other job away), so no live run's rows are touched.
+        """
+        if self.recovered:
+            return
+        self.recovered = True
+        spider = self.crawler.spider
+        store = self.store
+        current = run_id(spider)
+        settings = self.crawler.settings
+        feed_dir = settings.get("NEWSCRAWL_FEED_DIR") or "output"
+        runs = [row[0] for row in store.db.execute(
+            "SELECT DISTINCT run_id FROM pending WHERE run_id != ?", (current,))]
+        for run in runs:
+            feeds = [feed_path(feed_dir, fmt) % {"name": spider.name, "run_id": run}
+                     for fmt in ("jsonlines", "json")]
+            if any(os.path.isfile(feed) for feed in feeds):
+                count = store.commit_run(run, spider=spider.name,
+                                         finish_reason="killed after its feed was stored")
+                logger.warning("Run %s died after storing its feed: its %d articles are now "
+                               "recorded in the state", run, count)
+            else:
+                count = store.discard_run(run)
+                logger.warning("Run %s died before storing its feed: its %d staged articles "
+                               "are forgotten and will be exported again", run, count)
+
     def process_item(self, item):
+        self.recover_dead_runs()
         spider = self.crawler.spider
         canonical = normalize_url(item.get("canonical_url") or item.get("url"),
                                   hosts=site_hosts(spider))
@@ -121,6 +158,7 @@ class StatePipeline:
         store = self.store
         run = run_id(spider)
         try:
+            self.recover_dead_runs()
             failed = {k: v for k, v in self.stats.get_stats().items()
                       if k.startswith("feedexport/failed_count/") and v}
             if failed:
