@@ -10,11 +10,14 @@ Pages that are not articles raise ``NotAnArticle`` with a short ``reason`` (the 
 ``empty``, ``not_html``, ``unknown_site``, ``not_article`` (no article body).
 """
 
+import codecs
 import json
 import logging
 from datetime import UTC, datetime
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urljoin
 
+from lxml import etree
+from lxml import html as lxml_html
 from parsel import Selector
 
 from newscrawl import dates
@@ -22,6 +25,7 @@ from newscrawl.items import ArticleItem
 from newscrawl.loaders import ArticleLoader
 from newscrawl.processors import caption_credit, clean_text, language_code
 from newscrawl.sites import site_for_url
+from newscrawl.specs import Page, text_of
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,8 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNews
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 # Only the tail is searched for </html>: pages end with it, scripts in the middle may quote it.
 TAIL = 4096
+JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
+CAPTION_AFTER = etree.XPath("following-sibling::p[contains(@class,'flex-caption')][1]")
 
 
 class NotAnArticle(Exception):
@@ -43,34 +49,9 @@ class NotAnArticle(Exception):
         self.detail = detail
 
 
-def select(sel, spec):
-    """Strings a selector spec gives: CSS (``::text``/``::attr`` or an element's whole text) or
-    ``xpath:...`` (nodes or a string expression)."""
-    if spec.startswith("xpath:"):
-        results = sel.xpath(spec[len("xpath:"):])
-    else:
-        results = sel.css(spec)
-    out = []
-    for result in results:
-        if isinstance(result.root, str):
-            out.append(result.root)
-        else:
-            out.append(result.xpath("string()").get())
-    return [value for value in out if value and value.strip()]
-
-
-def select_first(sel, specs):
-    """The values of the first spec (in priority order) that gives any."""
-    for spec in specs:
-        values = select(sel, spec)
-        if values:
-            return values
-    return []
-
-
-def json_ld_article(sel):
+def json_ld_article(root):
     """The page's schema.org article object from its JSON-LD blocks, or {}."""
-    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
+    for raw in JSON_LD(root):
         try:
             data = json.loads(raw)
         except ValueError:
@@ -126,63 +107,92 @@ def check_page(response, site):
 
 
 def image_of(node, base_url):
-    url = node.xpath("@href").get() or node.xpath(".//img/@src").get()
+    """{url, caption, credit} of a photo link (``a.fresco``), or None without a URL."""
+    url = node.get("href")
+    if not url:
+        url = next((img.get("src") for img in node.iter("img") if img.get("src")), None)
     if not url:
         return None
-    caption = node.xpath("@data-fresco-caption").get()
+    caption = node.get("data-fresco-caption")
     if not caption:
-        caption = (node.xpath("following-sibling::p[contains(@class,'flex-caption')][1]")
-                   .xpath("string()").get() or node.xpath(".//img/@alt").get())
+        after = CAPTION_AFTER(node)
+        caption = text_of(after[0]) if after else next(
+            (img.get("alt") for img in node.iter("img") if img.get("alt") is not None), None)
     text, credit = caption_credit(caption)
-    return {"url": response_join(base_url, url), "caption": text, "credit": credit}
+    return {"url": urljoin(base_url, url.strip()), "caption": text, "credit": credit}
 
 
-def response_join(base, url):
-    from urllib.parse import urljoin
+def published_candidates(page, ld, site, url):
+    """(source, text) for the publication date, best first. A generator: the visible-text
+    selectors are searched only when JSON-LD and meta have no date that parses."""
+    yield "json-ld", ld.get("datePublished")
+    for key in ("article:published_time", "datepublished", "dc.date.issued"):
+        for value in page.meta.get(key, ())[:1]:
+            yield "meta", value
+    for value in page.values("page:article time[datetime]::attr(datetime)")[:1]:
+        yield "time-element", value
+    for value in page.first(site.selectors.get("published_text", ()))[:1]:
+        yield "text", value
+    yield "url", url
 
-    return urljoin(base, url.strip())
+
+def modified_candidates(page, ld, site):
+    yield "json-ld", ld.get("dateModified")
+    for value in page.meta.get("article:modified_time", ())[:1]:
+        yield "meta", value
+    for value in page.first(site.selectors.get("modified_text", ()))[:1]:
+        yield "text", value
 
 
-def read_dates(sel, ld, site, url, fetched_at):
+def first_date(candidates, site, fetched_at):
+    """(moment, raw text, source) of the first candidate that parses, or (None,) * 3."""
+    for source, text in candidates:
+        if not text or not isinstance(text, str):
+            continue
+        value = dates.parse_date(text, source=source, language=site.language,
+                                 timezone=site.timezone, relative_base=fetched_at)
+        if value is not None:
+            return value, text.strip(), source
+    return None, None, None
+
+
+def read_dates(page, ld, site, url, fetched_at):
     """(published, published_raw, date_source, modified) with the machine-readable first."""
-    published_candidates = [
-        ("json-ld", ld.get("datePublished")),
-        ("meta", sel.css("meta[property='article:published_time']::attr(content)").get()),
-        ("meta", sel.css("meta[itemprop=datePublished]::attr(content)").get()),
-        ("meta", sel.css("meta[property='DC.date.issued']::attr(content)").get()),
-        ("meta", sel.css("meta[name='DC.date.issued']::attr(content)").get()),
-        ("time-element", sel.css("article time[datetime]::attr(datetime)").get()),
-    ]
-    published_candidates += [("text", v) for v in select_first(
-        sel, site.selectors.get("published_text", ()))[:1]]
-    published_candidates.append(("url", url))
-    context = {"language": site.language, "timezone": site.timezone,
-               "relative_base": fetched_at}
-    published = raw = source = None
-    for candidate_source, text in published_candidates:
-        if not text or not isinstance(text, str):
-            continue
-        value = dates.parse_date(text, source=candidate_source, **context)
-        if value is not None:
-            published, raw, source = value, text.strip(), candidate_source
-            break
-    modified = None
-    modified_candidates = [
-        ("json-ld", ld.get("dateModified")),
-        ("meta", sel.css("meta[property='article:modified_time']::attr(content)").get()),
-    ]
-    modified_candidates += [("text", v) for v in select_first(
-        sel, site.selectors.get("modified_text", ()))[:1]]
-    for candidate_source, text in modified_candidates:
-        if not text or not isinstance(text, str):
-            continue
-        value = dates.parse_date(text, source=candidate_source, **context)
-        if value is not None:
-            modified = value
-            break
+    published, raw, source = first_date(published_candidates(page, ld, site, url), site,
+                                        fetched_at)
+    modified = first_date(modified_candidates(page, ld, site), site, fetched_at)[0]
     if dates.same_moment(published, modified, site.timezone):
         modified = None
     return published, raw, source, modified
+
+
+def add_first(loader, field, *sources):
+    """Add to ``field`` the values of the first source (in priority order) that leaves it a
+    value after its input processors. A source is a value or a callable giving one; later
+    sources are not read at all, which spares their selectors' searches."""
+    for source in sources:
+        loader.add_value(field, source() if callable(source) else source)
+        if loader.get_collected_values(field):
+            return
+
+
+def ld_text(ld, key):
+    value = ld.get(key)
+    return value if isinstance(value, str) else None
+
+
+def parse_page(response):
+    """The page's lxml tree. A UTF-8 page (nearly all) is parsed from its bytes: no decoding
+    to text and encoding back, which is what ``response.selector`` costs on top of the parse.
+    Others are parsed from the response's decoded text. parsel does both, the same way."""
+    encoding = getattr(response, "encoding", None) or "utf-8"
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if utf8:
+        return Selector(body=response.body, encoding="utf-8", type="html").root
+    return Selector(text=response.text, type="html").root
 
 
 def extract_article(response, site=None, fetched_at=None):
@@ -192,54 +202,45 @@ def extract_article(response, site=None, fetched_at=None):
         raise NotAnArticle("unknown_site", response.url)
     check_page(response, site)
     fetched_at = fetched_at or datetime.now(UTC)
-    try:
-        sel = response.selector
-    except AttributeError:
-        sel = Selector(text=response.text)
+    page = Page(parse_page(response), site.article_block)
+    selectors = site.selectors
     body_nodes = []
-    for spec in site.selectors["body"]:
-        body_nodes = sel.css(spec)
+    for spec in selectors["body"]:
+        body_nodes = page.nodes(spec)
         if body_nodes:
             break
     if not body_nodes:
         raise NotAnArticle("not_article", "no article body")
-    ld = json_ld_article(sel)
+    ld = json_ld_article(page.root)
     url = urldefrag(response.url)[0]
 
-    loader = ArticleLoader(item=ArticleItem(), selector=sel, site=site)
+    loader = ArticleLoader(item=ArticleItem(), site=site)
     loader.add_value("url", url)
-    canonical = (sel.css("link[rel=canonical]::attr(href)").get()
-                 or sel.css("meta[property='og:url']::attr(content)").get() or url)
-    loader.add_value("canonical_url", normalize_url(response_join(url, canonical),
+    canonical = (page.links.get("canonical", [])[:1] or page.meta.get("og:url", [])[:1]
+                 or [url])[0]
+    loader.add_value("canonical_url", normalize_url(urljoin(url, canonical.strip()),
                                                     hosts=site.hosts))
     loader.add_value("site", site.name)
-    loader.add_value("article_id", select_first(sel, site.selectors["article_id"]))
+    loader.add_value("article_id", page.first(selectors["article_id"]))
 
-    sections = select_first(sel, site.selectors["section_links"])
+    sections = page.first(selectors["section_links"])
     loader.add_value("section", sections[:1])
     loader.add_value("subsection", sections[1:2])
     section_ld = ld.get("articleSection")
     loader.add_value("section", section_ld[0] if isinstance(section_ld, list) else section_ld)
 
-    loader.add_value("headline", ld.get("headline") if isinstance(ld.get("headline"), str)
-                     else None)
-    loader.add_value("headline", select_first(sel, site.selectors["headline"]))
-    loader.add_value("description", ld.get("description")
-                     if isinstance(ld.get("description"), str) else None)
-    loader.add_value("description", select_first(sel, site.selectors["description"]))
-
+    add_first(loader, "headline", ld_text(ld, "headline"),
+              lambda: page.first(selectors["headline"]))
+    add_first(loader, "description", ld_text(ld, "description"),
+              lambda: page.first(selectors["description"]))
     # The first source that names a person wins; placeholders are filtered by the loader.
-    for authors in (ld_people(ld.get("author")),
-                    select_first(sel, site.selectors["authors"]),
-                    sel.css("meta[name=author]::attr(content)").getall()):
-        loader.add_value("authors", authors)
-        if loader.get_collected_values("authors"):
-            break
-    loader.add_value("credit", select_first(sel, site.selectors["credit"])[:1])
-    loader.add_value("dateline", select_first(sel, site.selectors["dateline"])[:1],
+    add_first(loader, "authors", ld_people(ld.get("author")),
+              lambda: page.first(selectors["authors"]), page.meta.get("author", []))
+    loader.add_value("credit", page.first(selectors["credit"])[:1])
+    loader.add_value("dateline", page.first(selectors["dateline"])[:1],
                      lambda values: [v.strip(" –—-") for v in values])
 
-    published, raw, source, modified = read_dates(sel, ld, site, url, fetched_at)
+    published, raw, source, modified = read_dates(page, ld, site, url, fetched_at)
     if published is not None:
         loader.add_value("published_at", dates.iso(published))
         loader.add_value("published_raw", raw)
@@ -247,25 +248,23 @@ def extract_article(response, site=None, fetched_at=None):
     if modified is not None:
         loader.add_value("modified_at", dates.iso(modified))
 
-    lang = language_code(sel.xpath("/html/@lang").get()) or language_code(
-        ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+    lang = language_code(page.root.get("lang")) or language_code(ld_text(ld, "inLanguage"))
     loader.add_value("language", lang or site.language)
 
     images = []
-    for spec in site.selectors["images"]:
-        images += [image_of(node, url) for node in sel.css(spec)]
+    for spec in selectors["images"]:
+        images += [image_of(node, url) for node in page.nodes(spec)]
     loader.add_value("images", [i for i in images if i])
 
-    tags = ld.get("keywords") or select_first(sel, site.selectors["tags"]) or \
-        sel.css("meta[name=keywords]::attr(content)").getall()
+    tags = ld.get("keywords") or page.first(selectors["tags"]) or page.meta.get("keywords", [])
     loader.add_value("tags", tags)
 
     free = ld.get("isAccessibleForFree")
-    paywalled = free is False or str(free).lower() == "false" or any(
-        sel.css(marker) for marker in site.paywall_markers)
+    paywalled = free is False or str(free).lower() == "false" or page.any(site.paywall_markers)
     loader.add_value("paywalled", bool(paywalled))
     loader.add_value("crawled_at", fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    loader.add_value("body_html", body_nodes[0].get())
+    loader.add_value("body_html", lxml_html.tostring(body_nodes[0], encoding="unicode",
+                                                     with_tail=False))
 
     item = loader.load_item()
     item["authors"] = item.get("authors") or []

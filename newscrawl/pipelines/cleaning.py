@@ -20,7 +20,6 @@ from collections import Counter
 
 from lxml import etree
 from lxml import html as lxml_html
-from parsel import Selector
 
 from newscrawl.items import INTERNAL_KEYS, complete
 from newscrawl.processors import (
@@ -31,6 +30,7 @@ from newscrawl.processors import (
     word_count,
 )
 from newscrawl.sites import get_site, site_for_url
+from newscrawl.specs import block_nodes
 
 STAT_PREFIX = "newscrawl/stripped/"
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?$")
@@ -79,13 +79,12 @@ def strip_boilerplate(body_html, site):
         root = lxml_html.fragment_fromstring(body_html, create_parent="div")
     except (etree.ParserError, ValueError):
         return [], stripped
-    selector = Selector(root=root, type="html")
     for kind, specs in site.boilerplate_blocks.items():
         for spec in specs:
-            for node in selector.css(spec):
-                if node.root is root or node.root.getparent() is None:
+            for node in block_nodes(root, spec):
+                if node is root or node.getparent() is None:
                     continue
-                _remove(node.root)
+                _remove(node)
                 stripped[kind] += 1
     texts = [root.text] if root.text and root.text.strip() else []
     _paragraphs(root, texts)

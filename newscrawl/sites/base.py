@@ -3,9 +3,11 @@
 The machinery (spider, loader, pipelines) is shared; adding a site means adding one module
 with a ``Site`` in ``newscrawl/sites/`` and registering it in ``newscrawl/sites/__init__.py``.
 
-Selectors are CSS (parsel) unless they start with ``xpath:``. Field selectors are tried in
-order and the first that gives a value wins; machine-readable sources (JSON-LD, meta) are read
-by the shared extraction before the site's visible-text selectors.
+Selectors are CSS (parsel) searched inside the page's article block (``article_block``),
+``page:`` + CSS over the whole page, ``xpath:`` + XPath with the article block as context, or
+``meta:`` + a ``<meta>`` name (``newscrawl.specs`` reads them all). Field selectors are tried
+in order and the first that gives a value wins; machine-readable sources (JSON-LD, meta) are
+read by the shared extraction before the site's visible-text selectors.
 """
 
 import re
@@ -40,6 +42,10 @@ class Site:
     # An article URL's path: must match for a teaser link to be followed.
     article_path: str
     listings: tuple
+    # The element that holds an article page's fields and body (not the site's navigation,
+    # sidebars or footer): field selectors search inside it. The first spec that matches
+    # wins; a page with none of them is searched whole, so this is never a reason to miss.
+    article_block: tuple
     # Article fields -> selectors in priority order (visible markup; JSON-LD and meta are read
     # first by the shared extraction where they exist).
     selectors: dict

@@ -50,60 +50,66 @@ SITE = Site(
             next_page="div.pagination a.next::attr(href)",
         ),
     ),
+    # Current CMS: the details column (the sidebar beside it lists other stories).
+    # WordPress: the <article> in the main column (photos, header, body, keywords).
+    article_block=(
+        "main#main-content div.jt-article-details",
+        "article[role=main]",
+    ),
     selectors={
         "headline": (
             "h1.title-article",
             "article[role=main] header hgroup h1",
             "article h1",
-            "meta[property='og:title']::attr(content)",
-            "title",
+            "meta:og:title",
+            "page:title",
         ),
         "section_links": (
-            ".jt-article-details .article-section a",
+            "div.jt-article-details div.article-section a",
             "h3.single-post-categories a",
         ),
         "description": (
             "h2.article-description",
-            "meta[name=description]::attr(content)",
-            "meta[property='og:description']::attr(content)",
+            "meta:description",
+            "meta:og:description",
         ),
         "authors": (
-            ".jt-article-details .byline a",
+            "div.jt-article-details div.byline a",
             "h5.writer a",
         ),
         "credit": (
-            ".jt-article-details .byline span.credit",
+            "div.jt-article-details div.byline span.credit",
             "article[role=main] header p.credit",
         ),
-        "dateline": ("#jtarticle span.dateline",),
+        "dateline": ("div#jtarticle span.dateline",),
         "published_text": (
-            ".jt-article-details .publish-date",
+            "div.jt-article-details div.publish-date",
             "li.post_time > time",
         ),
         "modified_text": (
-            ".jt-article-details .update-date",
-            "xpath://div[@id='article_history']//li[contains(., 'Last Modified')]",
+            "div.jt-article-details div.update-date",
+            "xpath:.//div[@id='article_history']//li[contains(., 'Last Modified')]",
         ),
         "article_id": (
             "input#cms_article_id::attr(value)",
-            "meta[name='cXenseParse:articleid']::attr(content)",
-            "xpath:substring-after(//body/@class[contains(., 'postid-')], 'postid-')",
+            "meta:cXenseParse:articleid",
+            "xpath:substring-after(/html/body/@class[contains(., 'postid-')], 'postid-')",
             "xpath:substring-after(//link[@rel='shortlink']/@href, '?p=')",
         ),
         "tags": (
-            ".jt-article-details .article-tags a",
-            "meta[property='article:tag']::attr(content)",
-            "xpath://div[contains(@class,'section_title')][h2='KEYWORDS']"
+            "div.jt-article-details div.article-tags a",
+            "meta:article:tag",
+            "xpath:.//div[contains(@class,'section_title')][h2='KEYWORDS']"
             "/following-sibling::p[1]/a[@rel='tag']",
         ),
         # Photos: <a class="fresco" href=full-size data-fresco-caption="Caption | CREDIT">.
         "images": (
-            ".jt-article-details .article-image-gallery a.fresco",
-            "#slideshow_and_video a.fresco",
+            "div.jt-article-details div.article-image-gallery a.fresco",
+            "div#slideshow_and_video a.fresco",
             "article[role=main] div.attachments a.fresco",
         ),
         # The body: the current CMS nests .article-body in #jtarticle; WordPress's is #jtarticle.
-        "body": ("#jtarticle .article-body", "div#jtarticle"),
+        "body": ("div#jtarticle div.article-body", "div#jtarticle"),
     },
     boilerplate_blocks={
         "ad": ("div.jt_content_ad", "div[id^=div-gpt-ad]", "div.article_footer_ad",
@@ -143,7 +149,7 @@ SITE = Site(
     ),
     botwall_markers=("Just a moment...", "cf-chl", "challenge-platform",
                      "Checking your browser before accessing"),
-    paywall_markers=(".article-body.blurred-text", "#jtarticle ~ div.paywall-prompt",
-                     "div.paywall-prompt", "body.article-page--premium"),
+    paywall_markers=("div.article-body.blurred-text", "div#jtarticle ~ div.paywall-prompt",
+                     "div.paywall-prompt", "page:body.article-page--premium"),
     min_byline_coverage=60,
 )
