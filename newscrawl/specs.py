@@ -70,13 +70,28 @@ def text_of(result):
     return str(result) if result is not None else None
 
 
-def block_nodes(root, spec):
-    """The elements a CSS or ``xpath:`` spec selects under ``root`` (an article body's
-    fragment, for the boilerplate blocks)."""
-    kind, compiled = compile_spec(spec)
-    if kind == "meta":
-        return []
-    result = compiled(root)
+@cache
+def compile_union(specs):
+    """One XPath for a tuple of CSS and ``xpath:`` node specs: their union, in document
+    order. An XPath call has a fixed cost of a few microseconds, more than a small tree's
+    search, so one call per tuple instead of one per spec."""
+    parts = []
+    for spec in specs:
+        if spec.startswith("xpath:"):
+            parts.append(spec[len("xpath:"):])
+        elif spec.startswith(("meta:", "page:")):
+            raise ValueError(f"not a node spec for a union: {spec!r}")
+        else:
+            parts.append(_CSS.css_to_xpath(spec))
+    return etree.XPath(" | ".join(parts))
+
+
+def block_nodes(root, specs):
+    """The elements any of the CSS or ``xpath:`` specs selects under ``root`` (an article
+    body's fragment, for the boilerplate blocks), in document order."""
+    if isinstance(specs, str):
+        specs = (specs,)
+    result = compile_union(tuple(specs))(root)
     return [r for r in result if isinstance(r, etree._Element)] if isinstance(result, list) \
         else []
 

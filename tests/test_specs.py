@@ -108,8 +108,12 @@ def test_block_nodes_on_a_fragment():
         '<p>a</p><div class="ad">x</div><div id="div-gpt-ad-1">y</div>', create_parent="div")
     assert [n.text for n in block_nodes(root, "div.ad")] == ["x"]
     assert [n.text for n in block_nodes(root, "div[id^=div-gpt-ad]")] == ["y"]
-    assert block_nodes(root, "meta:og:title") == []
     assert block_nodes(root, "xpath:count(//p)") == []  # a number is no element
+    # A tuple is searched in one union, in document order, each element once.
+    found = block_nodes(root, ("div[id^=div-gpt-ad]", "div.ad", "xpath:.//div[@class]"))
+    assert [n.text for n in found] == ["x", "y"]
+    with pytest.raises(ValueError):
+        block_nodes(root, ("div.ad", "meta:og:title"))
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "shift_jis", "cp1252", "utf-16"])

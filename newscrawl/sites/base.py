@@ -79,9 +79,13 @@ class Site:
         return re.compile(self.article_path)
 
     @cached_property
-    def boilerplate_text_res(self):
-        return {kind: re.compile(pattern, re.IGNORECASE | re.DOTALL)
-                for kind, pattern in self.boilerplate_text.items()}
+    def boilerplate_text_re(self):
+        """One regex for every boilerplate text pattern, a named group per kind, in the
+        order given: ``fullmatch(text).lastgroup`` is the kind of the first pattern that
+        matches the whole text. One match per paragraph instead of one per kind."""
+        return re.compile("|".join(f"(?P<{kind}>{pattern})"
+                                   for kind, pattern in self.boilerplate_text.items()),
+                          re.IGNORECASE | re.DOTALL)
 
     def owns_host(self, host):
         host = (host or "").lower()
