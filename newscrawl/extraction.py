@@ -23,6 +23,7 @@ from parsel import Selector
 from newscrawl import dates
 from newscrawl.items import ArticleItem
 from newscrawl.loaders import ArticleLoader
+from newscrawl.pagechecks import is_blank, is_botwall, is_truncated, page_text
 from newscrawl.processors import caption_credit, clean_text, language_code
 from newscrawl.sites import site_for_url
 from newscrawl.specs import Page, text_of
@@ -36,8 +37,6 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNews
 # Pages above this are refused (the crawl's DOWNLOAD_MAXSIZE is 16 MiB too): a 50 MB saved
 # page given to `scrapy extract` would otherwise become a 50 MB record.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
-# Only the tail is searched for </html>: pages end with it, scripts in the middle may quote it.
-TAIL = 4096
 JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 CAPTION_AFTER = etree.XPath("following-sibling::p[contains(@class,'flex-caption')][1]")
 
@@ -89,20 +88,19 @@ def check_page(response, site):
     body = response.body or b""
     if len(body) > MAX_PAGE_BYTES:
         raise NotAnArticle("too_large", f"{len(body)} bytes, above {MAX_PAGE_BYTES}")
-    if not hasattr(response, "text"):
+    text = page_text(response)
+    if text is None:
         if not body.strip():
             raise NotAnArticle("empty", f"empty body (HTTP {response.status})")
         raise NotAnArticle("not_html", response.headers.get("Content-Type", b"").decode(
             "latin-1"))
-    # Decoded text, not bytes: a UTF-16 page has no b"</html>" in it.
-    text = response.text
-    if not text.strip().strip("\ufeff\x00"):
+    if is_blank(text):
         raise NotAnArticle("empty", f"empty body (HTTP {response.status})")
-    if any(marker in text[:TAIL * 4] for marker in site.botwall_markers):
+    if is_botwall(response, site):
         raise NotAnArticle("botwall", f"bot wall (HTTP {response.status})")
     if response.status >= 400:
         raise NotAnArticle("http_error", f"HTTP {response.status}")
-    if "</html>" not in text[-TAIL:].lower():
+    if is_truncated(response):
         raise NotAnArticle("truncated", f"no </html> in {len(body)} bytes")
 
 

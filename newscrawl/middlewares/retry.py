@@ -39,13 +39,13 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import CancelledError
 
+from newscrawl import pagechecks
+
 logger = logging.getLogger(__name__)
 
 STAT_RETRY = "newscrawl/retry/"
 STAT_WAIT = "newscrawl/retry/wait_seconds"
 STAT_RELABELLED = "newscrawl/charset/relabelled"
-# Only the tail is searched for </html> (as newscrawl.extraction does).
-TAIL = 4096
 
 
 class PageTooLarge(DownloadCancelledError):
@@ -53,13 +53,9 @@ class PageTooLarge(DownloadCancelledError):
 
 
 def is_truncated(response):
-    """A 200 HTML response whose body does not end the document."""
-    if response.status != 200 or not isinstance(response, HtmlResponse):
-        return False
-    body = response.body
-    if not body.strip():
-        return False  # empty is another story (the extraction's 'empty')
-    return b"</html>" not in body[-TAIL:].lower()
+    """A 200 HTML response whose page does not end (``newscrawl.pagechecks``)."""
+    return (response.status == 200 and isinstance(response, HtmlResponse)
+            and pagechecks.is_truncated(response))
 
 
 def retry_after_seconds(value, now=None):

@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl import dates
 from newscrawl.extraction import NotAnArticle, extract_article
+from newscrawl.pagechecks import is_botwall, is_truncated
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class SectionSpider(scrapy.Spider):
             return
         stats.inc_value(STAT_LISTING)
         stats.inc_value(f"{STAT_LISTING}/{section}")
-        if b"</html>" not in response.body[-4096:].lower():
+        if is_truncated(response):
             # Still cut after the retries: its teasers are used, but the page is listed as
             # failed (teasers or the next-page link may be missing) and tried again next run.
             self.failed(response.url, "truncated_listing")
@@ -173,8 +174,7 @@ class SectionSpider(scrapy.Spider):
                 yield self.listing_request(next_url, section, page + 1)
 
     def is_botwall(self, response):
-        head = response.body[:16384].decode("utf-8", "replace")
-        return any(marker in head for marker in self.site.botwall_markers)
+        return is_botwall(response, self.site)
 
     def botwall_or_error(self, response, what):
         # A wall is told by its page ("Just a moment..."), not by its status: a plain 503 or
