@@ -29,6 +29,8 @@ BY_RE = re.compile(r"^\s*by\s+", re.IGNORECASE)
 # A word of a shouted label: letters, with an apostrophe inside ("WOMEN'S", "JAPAN’S").
 SHOUTED_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
+# Text that ends with a sentence end.
+SENTENCE_CLOSED_RE = re.compile(r"[.!?…][\"'”’)]?$")
 # A period that ends an abbreviation, not a sentence: "U.S.", "Mr.", "Jan.", "No."
 ABBREVIATION_RE = re.compile(
     r"(?:\b[A-Za-z]\.|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|No|vs|"
@@ -128,20 +130,27 @@ def caption_credit(caption):
     return caption, None
 
 
+def ends_sentence(value):
+    """Whether the text ends a sentence (a period, "!", "?" or "…", maybe a closing quote)."""
+    return bool(SENTENCE_CLOSED_RE.search(value))
+
+
+def sentence_ends(value, start=0):
+    """The offsets just after each sentence end in ``value`` from ``start`` on; the periods
+    of abbreviations ("U.S.", "Mr.", "Jan.") are not sentence ends."""
+    return [m.end() for m in SENTENCE_END_RE.finditer(value, start)
+            if not ABBREVIATION_RE.search(value[: m.start() + 1])]
+
+
 def whole_sentences(value):
     """Cut a meta description the site truncated mid-sentence back to its last whole sentence.
 
     Kept as is when it already ends a sentence, or has no sentence end at all.
     """
-    if not value:
+    if not value or ends_sentence(value):
         return value
-    if re.search(r"[.!?…][\"'”’)]?$", value):
-        return value
-    ends = [m for m in SENTENCE_END_RE.finditer(value)
-            if not ABBREVIATION_RE.search(value[: m.start() + 1])]
-    if not ends:
-        return value
-    return value[: ends[-1].end()].strip()
+    ends = sentence_ends(value)
+    return value[: ends[-1]].strip() if ends else value
 
 
 def language_code(value):

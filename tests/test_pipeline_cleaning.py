@@ -15,7 +15,12 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.extraction import extract_article
 from newscrawl.items import ARTICLE_KEYS
-from newscrawl.pipelines.cleaning import STAT_PREFIX, CleaningPipeline, strip_boilerplate
+from newscrawl.pipelines.cleaning import (
+    STAT_PREFIX,
+    CleaningPipeline,
+    complete_description,
+    strip_boilerplate,
+)
 from newscrawl.sites.japantimes import SITE
 from newscrawl.snapshot import SNAPSHOT_DIR, load_expected, load_manifest
 from newscrawl.spiders.japantimes import JapanTimesSpider
@@ -261,3 +266,26 @@ def test_strip_boilerplate_on_empty_input():
 def test_a_fragment_of_bare_text_keeps_its_text():
     assert strip_boilerplate("KOBE – Bare text.<p>Second.</p>", SITE)[0] == [
         "KOBE – Bare text.", "Second."]
+
+
+# --- a meta description the site cut mid-sentence -------------------------------------------
+LEAD = ("SEOUL – North Korean leader Kim Jong Un has received a letter from U.S. President "
+        "Donald Trump, calling the relationship “special.” Talks have stalled since.")
+
+
+@pytest.mark.parametrize("description, expected", [
+    # cut mid-sentence: completed from the lead (its dateline skipped) to the sentence end
+    ("North Korean leader Kim Jong Un has received a letter from",
+     "North Korean leader Kim Jong Un has received a letter from U.S. President Donald "
+     "Trump, calling the relationship “special.”"),
+    # "U.S." is an abbreviation, not the end of the sentence
+    ("North Korean leader Kim Jong Un has received a letter from U",
+     "North Korean leader Kim Jong Un has received a letter from U.S. President Donald "
+     "Trump, calling the relationship “special.”"),
+    # whole already, or not a copy of the lead: left alone
+    ("A letter arrived.", "A letter arrived."),
+    ("Pyongyang says a letter arrived from", "Pyongyang says a letter arrived from"),
+    (None, None),
+])
+def test_complete_description(description, expected):
+    assert complete_description(description, LEAD, "SEOUL") == expected

@@ -26,15 +26,14 @@ from newscrawl.processors import (
     clean_text,
     content_hash,
     dateline_of,
-    whole_sentences,
+    ends_sentence,
+    sentence_ends,
     word_count,
 )
 from newscrawl.sites import get_site, site_for_url
 from newscrawl.specs import block_nodes
 
 STAT_PREFIX = "newscrawl/stripped/"
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?$")
-SENTENCE_END_AFTER = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
 PARAGRAPH_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"}
 WRAPPER_TAGS = {"div", "section", "article", "ul", "ol", "main", "span", "center", "font"}
 SKIP_TAGS = {"script", "style", "noscript", "iframe", "figure", "figcaption", "form", "button",
@@ -105,20 +104,16 @@ def complete_description(description, first_paragraph, dateline=None):
     """A meta description the site cut mid-sentence ("...calling the relationship “special,”
     North"), completed from the article's first paragraph, which it copies: whole sentences,
     as the site wrote them. Left as it is when it is whole or not a copy of the lead."""
-    if not description or SENTENCE_END.search(description):
+    if not description or ends_sentence(description):
         return description
     lead = first_paragraph
     if dateline:
         lead = re.sub(rf"^{re.escape(dateline)}\s*[–—-]\s*", "", lead)
-    if not lead.startswith(description.rstrip()):
+    cut = description.rstrip()
+    if not lead.startswith(cut):
         return description
-    whole = None
-    for match in SENTENCE_END_AFTER.finditer(lead, len(description.rstrip())):
-        candidate = lead[: match.end()]
-        if whole_sentences(candidate) == candidate:
-            whole = candidate
-            break
-    return whole or description
+    ends = sentence_ends(lead, len(cut))
+    return lead[: ends[0]] if ends else description
 
 
 class CleaningPipeline:
