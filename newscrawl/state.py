@@ -308,6 +308,11 @@ class StateStore:
                 ),
             )
 
+    def pending_runs(self, except_run=None):
+        """The runs that have staged exports not yet committed (other than ``except_run``)."""
+        return [row[0] for row in self.db.execute(
+            "SELECT DISTINCT run_id FROM pending WHERE run_id IS NOT ?", (except_run,))]
+
     def pending_count(self, run_id=None):
         if run_id is None:
             return self.db.execute("SELECT COUNT(*) FROM pending").fetchone()[0]

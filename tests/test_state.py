@@ -51,6 +51,17 @@ def test_one_database_per_site_in_wal_mode(tmp_path):
     assert list_sites(tmp_path) == ["japantimes", "other_site_x"]
 
 
+def test_pending_runs_lists_runs_with_uncommitted_exports(store):
+    assert store.pending_runs() == []
+    store.stage("run1", record())
+    store.stage("run2", record() | {"canonical_url": URL + "other/"})
+    store.stage("run2", record() | {"canonical_url": URL + "third/"})
+    assert sorted(store.pending_runs()) == ["run1", "run2"]
+    assert store.pending_runs(except_run="run2") == ["run1"]
+    store.commit_run("run1", spider="japantimes")
+    assert store.pending_runs() == ["run2"]
+
+
 def test_staged_exports_count_only_once_the_run_is_committed(store):
     fetched = "https://www.japantimes.co.jp/news/2020/02/18/national/masks-stolen/"
     store.stage("run1", record() | {"url": fetched})

@@ -85,9 +85,7 @@ class StatePipeline:
         current = run_id(spider)
         settings = self.crawler.settings
         feed_dir = settings.get("NEWSCRAWL_FEED_DIR") or "output"
-        runs = [row[0] for row in store.db.execute(
-            "SELECT DISTINCT run_id FROM pending WHERE run_id != ?", (current,))]
-        for run in runs:
+        for run in store.pending_runs(except_run=current):
             feeds = [feed_path(feed_dir, fmt) % {"name": spider.name, "run_id": run}
                      for fmt in ("jsonlines", "json")]
             if any(os.path.isfile(feed) for feed in feeds):
