@@ -37,7 +37,6 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNews
 # Pages above this are refused (the crawl's DOWNLOAD_MAXSIZE is 16 MiB too): a 50 MB saved
 # page given to `scrapy extract` would otherwise become a 50 MB record.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
-JSON_LD = etree.XPath("//script[@type='application/ld+json']/text()")
 CAPTION_AFTER = etree.XPath("following-sibling::p[contains(@class,'flex-caption')][1]")
 
 
@@ -48,9 +47,9 @@ class NotAnArticle(Exception):
         self.detail = detail
 
 
-def json_ld_article(root):
-    """The page's schema.org article object from its JSON-LD blocks, or {}."""
-    for raw in JSON_LD(root):
+def json_ld_article(blocks):
+    """The page's schema.org article object from its JSON-LD blocks' texts, or {}."""
+    for raw in blocks:
         try:
             data = json.loads(raw)
         except ValueError:
@@ -179,6 +178,16 @@ def ld_text(ld, key):
     return value if isinstance(value, str) else None
 
 
+def detach(node):
+    """The node moved out of its page into a ``<div>`` of its own, without the text after it:
+    the article body as the cleaning pipeline takes it, the same tree as parsing its HTML
+    again would give, without the cost of writing and parsing it."""
+    wrapper = lxml_html.Element("div")
+    node.tail = None
+    wrapper.append(node)
+    return wrapper
+
+
 def parse_page(response):
     """The page's lxml tree. A UTF-8 page (nearly all) is parsed from its bytes: no decoding
     to text and encoding back, which is what ``response.selector`` costs on top of the parse.
@@ -194,7 +203,7 @@ def parse_page(response):
 
 
 def extract_article(response, site=None, fetched_at=None):
-    """An ArticleItem from an article page, with ``body_html`` for the cleaning pipeline."""
+    """An ArticleItem from an article page, with ``body_element`` for the cleaning pipeline."""
     site = site or site_for_url(response.url)
     if site is None:
         raise NotAnArticle("unknown_site", response.url)
@@ -209,23 +218,19 @@ def extract_article(response, site=None, fetched_at=None):
             break
     if not body_nodes:
         raise NotAnArticle("not_article", "no article body")
-    ld = json_ld_article(page.root)
+    ld = json_ld_article(page.json_ld)
     url = urldefrag(response.url)[0]
 
+    # What the page says goes through the loader's processors; what this function works out
+    # itself (URLs, dates already parsed, flags) is set on the item after loading.
     loader = ArticleLoader(item=ArticleItem(), site=site)
-    loader.add_value("url", url)
-    canonical = (page.links.get("canonical", [])[:1] or page.meta.get("og:url", [])[:1]
-                 or [url])[0]
-    loader.add_value("canonical_url", normalize_url(urljoin(url, canonical.strip()),
-                                                    hosts=site.hosts))
-    loader.add_value("site", site.name)
     loader.add_value("article_id", page.first(selectors["article_id"]))
 
     sections = page.first(selectors["section_links"])
-    loader.add_value("section", sections[:1])
-    loader.add_value("subsection", sections[1:2])
     section_ld = ld.get("articleSection")
-    loader.add_value("section", section_ld[0] if isinstance(section_ld, list) else section_ld)
+    add_first(loader, "section", sections[:1],
+              section_ld[0] if isinstance(section_ld, list) else section_ld)
+    loader.add_value("subsection", sections[1:2])
 
     add_first(loader, "headline", ld_text(ld, "headline"),
               lambda: page.first(selectors["headline"]))
@@ -238,33 +243,31 @@ def extract_article(response, site=None, fetched_at=None):
     loader.add_value("dateline", page.first(selectors["dateline"])[:1],
                      lambda values: [v.strip(" –—-") for v in values])
 
-    published, raw, source, modified = read_dates(page, ld, site, url, fetched_at)
-    if published is not None:
-        loader.add_value("published_at", dates.iso(published))
-        loader.add_value("published_raw", raw)
-        loader.add_value("date_source", source)
-    if modified is not None:
-        loader.add_value("modified_at", dates.iso(modified))
-
-    lang = language_code(page.root.get("lang")) or language_code(ld_text(ld, "inLanguage"))
-    loader.add_value("language", lang or site.language)
-
-    images = []
-    for spec in selectors["images"]:
-        images += [image_of(node, url) for node in page.nodes(spec)]
+    images = [image_of(node, url) for node in page.nodes_of_any(selectors["images"])]
     loader.add_value("images", [i for i in images if i])
-
     tags = ld.get("keywords") or page.first(selectors["tags"]) or page.meta.get("keywords", [])
     loader.add_value("tags", tags)
 
-    free = ld.get("isAccessibleForFree")
-    paywalled = free is False or str(free).lower() == "false" or page.any(site.paywall_markers)
-    loader.add_value("paywalled", bool(paywalled))
-    loader.add_value("crawled_at", fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    loader.add_value("body_html", lxml_html.tostring(body_nodes[0], encoding="unicode",
-                                                     with_tail=False))
-
     item = loader.load_item()
+    item["url"] = url
+    canonical = (page.links.get("canonical", [])[:1] or page.meta.get("og:url", [])[:1]
+                 or [url])[0]
+    item["canonical_url"] = normalize_url(urljoin(url, canonical.strip()), hosts=site.hosts)
+    item["site"] = site.name
+    published, raw, source, modified = read_dates(page, ld, site, url, fetched_at)
+    if published is not None:
+        item["published_at"] = dates.iso(published)
+        item["published_raw"] = raw
+        item["date_source"] = source
+    if modified is not None:
+        item["modified_at"] = dates.iso(modified)
+    item["language"] = (language_code(page.root.get("lang"))
+                        or language_code(ld_text(ld, "inLanguage")) or site.language)
+    free = ld.get("isAccessibleForFree")
+    item["paywalled"] = bool(free is False or str(free).lower() == "false"
+                             or page.any(site.paywall_markers))
+    item["crawled_at"] = fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    item["body_element"] = detach(body_nodes[0])  # last: the searches above need it in place
     item["authors"] = item.get("authors") or []
     item["tags"] = item.get("tags") or []
     item["images"] = item.get("images") or []

@@ -35,8 +35,9 @@ ARTICLE_KEYS = (
 LIST_KEYS = frozenset({"authors", "images", "paragraphs", "tags"})
 
 # Working fields that travel from extraction to the cleaning pipeline and are never exported:
-# the raw HTML fragments of the article body, before boilerplate is stripped.
-INTERNAL_KEYS = ("body_html",)
+# the article body before boilerplate is stripped, as the parsed element the extraction found
+# (``body_element``, no parsing twice) or as HTML (``body_html``, for items made elsewhere).
+INTERNAL_KEYS = ("body_element", "body_html")
 
 
 class ArticleItem(scrapy.Item):

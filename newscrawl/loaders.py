@@ -1,9 +1,12 @@
-"""The ArticleLoader: every record field with its input and output processors.
+"""The ArticleLoader: the fields read from the page's text, with their input and output
+processors.
 
 The loader's context carries the ``site`` (``newscrawl.sites.base.Site``), so processors that
 need site data (headline suffixes, byline placeholders) stay pure functions of (value, site).
 Values are added in priority order by ``newscrawl.extraction``; for single-valued fields the
-first value that survives its input processors wins (``TakeFirst``).
+first value that survives its input processors wins (``TakeFirst``). Fields the extraction
+works out itself rather than reads (URLs, dates it parsed with ``newscrawl.dates``, flags, the
+body's HTML) are set on the loaded item, and the body's text fields by the cleaning pipeline.
 """
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -54,11 +57,3 @@ class ArticleLoader(ItemLoader):
     tags_out = _unique_folded
     images_in = Identity()
     images_out = _unique_images
-
-    paywalled_in = Identity()
-    # Dates arrive already parsed to ISO text (newscrawl.dates), with their raw string.
-    published_at_in = Identity()
-    modified_at_in = Identity()
-    published_raw_in = Identity()
-    date_source_in = Identity()
-    body_html_in = Identity()

@@ -33,32 +33,37 @@ def compile_spec(spec):
     if spec.startswith("meta:"):
         return "meta", spec[len("meta:"):].lower()
     if spec.startswith("xpath:"):
-        return "scoped", etree.XPath(spec[len("xpath:"):])
+        return "scoped", etree.XPath(spec[len("xpath:"):], smart_strings=False)
     if spec.startswith("page:"):
-        return "page", etree.XPath(_CSS.css_to_xpath(spec[len("page:"):]))
-    return "scoped", etree.XPath(_CSS.css_to_xpath(spec))
+        return "page", etree.XPath(_CSS.css_to_xpath(spec[len("page:"):]), smart_strings=False)
+    return "scoped", etree.XPath(_CSS.css_to_xpath(spec), smart_strings=False)
 
 
 def read_head(root):
-    """({name: [content, ...]}, {rel: [href, ...]}) over the page's ``<meta>`` and ``<link>``
-    tags, in one pass. Meta tags are keyed by their lowercased ``name``, ``property`` and
-    ``itemprop``, links by each of their lowercased ``rel`` values; document order kept."""
-    meta, links = {}, {}
-    for node in root.iter("meta", "link"):
-        if node.tag == "link":
+    """({name: [content, ...]}, {rel: [href, ...]}, [JSON-LD text, ...]) over the page's
+    ``<meta>``, ``<link>`` and ``<script type="application/ld+json">`` tags, in one pass.
+    Meta tags are keyed by their lowercased ``name``, ``property`` and ``itemprop``, links by
+    each of their lowercased ``rel`` values; document order kept."""
+    meta, links, json_ld = {}, {}, []
+    for node in root.iter("meta", "link", "script"):
+        tag = node.tag
+        if tag == "script":
+            if (node.get("type") or "").strip().lower() == "application/ld+json" and node.text:
+                json_ld.append(node.text)
+        elif tag == "link":
             href = node.get("href")
             if href and href.strip():
                 for rel in (node.get("rel") or "").lower().split():
                     links.setdefault(rel, []).append(href)
-            continue
-        content = node.get("content")
-        if content is None:
-            continue
-        for attribute in ("name", "property", "itemprop"):
-            key = node.get(attribute)
-            if key:
-                meta.setdefault(key.lower(), []).append(content)
-    return meta, links
+        else:
+            content = node.get("content")
+            if content is None:
+                continue
+            for attribute in ("name", "property", "itemprop"):
+                key = node.get(attribute)
+                if key:
+                    meta.setdefault(key.lower(), []).append(content)
+    return meta, links, json_ld
 
 
 def text_of(result):
@@ -97,12 +102,12 @@ def block_nodes(root, specs):
 
 
 class Page:
-    """One parsed page, read with a site's specs: the ``<meta>`` and ``<link>`` tags read
-    once, the article block found once, every spec compiled once."""
+    """One parsed page, read with a site's specs: the ``<meta>``, ``<link>`` and JSON-LD
+    tags read once, the article block found once, every spec compiled once."""
 
     def __init__(self, root, block_specs=()):
         self.root = root
-        self.meta, self.links = read_head(root)
+        self.meta, self.links, self.json_ld = read_head(root)
         self.block = root
         for spec in block_specs:
             nodes = self.nodes(spec)
@@ -140,8 +145,17 @@ class Page:
                 return values
         return []
 
+    def nodes_of_any(self, specs):
+        """The elements any of the specs (CSS or ``xpath:``, in the article block) selects, in
+        page order, each once: one search for them all."""
+        return block_nodes(self.block, specs) if specs else []
+
     def any(self, specs):
-        """Whether any spec selects an element or a non-blank string."""
-        return any(isinstance(result, etree._Element)
-                   or (isinstance(result, str) and result.strip())
-                   for spec in specs for result in self.results(spec))
+        """Whether any spec selects an element (or names a ``<meta>`` that is there). The
+        block's specs are searched in one union, the ``page:`` ones in another."""
+        scoped = tuple(s for s in specs if not s.startswith(("meta:", "page:")))
+        page = tuple(s[len("page:"):] for s in specs if s.startswith("page:"))
+        if any(self.meta.get(compile_spec(s)[1]) for s in specs if s.startswith("meta:")):
+            return True
+        return bool((scoped and block_nodes(self.block, scoped))
+                    or (page and block_nodes(self.root, page)))

@@ -17,9 +17,12 @@ PAGE = """<!DOCTYPE html><html lang="en"><head>
 <link rel="canonical" href="https://example.com/a/">
 <link rel="alternate shortlink" href="https://example.com/?p=7">
 <link rel="icon" href="  ">
+<script type="application/ld+json">{"@type": "NewsArticle"}</script>
+<script>var notJsonLd = 1;</script>
 </head>
 <body class="single postid-7 premium">
 <div class="byline"><a>Sidebar Person</a></div>
+<script type="Application/LD+JSON ">{"@type": "Organization"}</script>
 <main><div class="details">
   <h1 class="title">Block headline</h1>
   <div class="byline"><a>Jane Doe</a> <a>John Roe</a></div>
@@ -33,8 +36,8 @@ def root():
     return lxml_html.document_fromstring(PAGE)
 
 
-def test_read_head_keys_meta_by_name_property_itemprop_and_links_by_rel(root):
-    meta, links = read_head(root)
+def test_read_head_reads_meta_links_and_json_ld_in_one_pass(root):
+    meta, links, json_ld = read_head(root)
     assert meta["description"] == ["From the name."]  # name lowercased
     assert meta["og:title"] == ["OG title"]
     assert meta["article:tag"] == ["one", "two"]  # every tag, in document order
@@ -43,6 +46,8 @@ def test_read_head_keys_meta_by_name_property_itemprop_and_links_by_rel(root):
     assert links["canonical"] == ["https://example.com/a/"]
     assert links["shortlink"] == links["alternate"] == ["https://example.com/?p=7"]
     assert "icon" not in links  # a blank href is no link
+    # JSON-LD blocks, head and body, type matched as browsers do (case, spaces)
+    assert json_ld == ['{"@type": "NewsArticle"}', '{"@type": "Organization"}']
 
 
 def test_css_specs_search_inside_the_article_block_only(root):

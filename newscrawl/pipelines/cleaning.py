@@ -1,7 +1,8 @@
 """Strip promo and related-story blocks from the article body; set the body fields.
 
-The extraction hands over ``body_html``: the article body's HTML as the page has it, ads,
-share bars, "RELATED STORIES" boxes and all. This pipeline
+The extraction hands over ``body_element``: the article body as the page has it, ads, share
+bars, "RELATED STORIES" boxes and all (an item made elsewhere may give ``body_html``, its
+HTML, instead). This pipeline
 
 1. removes the site's boilerplate blocks (``Site.boilerplate_blocks``: kind -> CSS selectors),
 2. reads the paragraphs in order (``p``, subheads ``h2``-``h6``, ``blockquote``, list items),
@@ -53,31 +54,49 @@ def _remove(element):
 
 
 def _paragraphs(element, out):
-    for child in element:
+    """Append the texts of the paragraphs under ``element`` to ``out``, in order. A loop with
+    a stack of its own, not recursion: a page nested thousands of levels deep (it happens,
+    and lxml keeps such trees) must not exhaust Python's recursion limit."""
+    stack = [(iter(element), None)]  # (children still to read, tail to add after them)
+    while stack:
+        children, tail = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if tail and tail.strip():
+                out.append(tail)
+            continue
         tag = child.tag.lower() if isinstance(child.tag, str) else None  # None: a comment
+        descend = False
         if tag in PARAGRAPH_TAGS:
             nested = [c for c in child if isinstance(c.tag, str) and c.tag.lower() in (
                 PARAGRAPH_TAGS - {"li"}) | {"ul", "ol"}]
             if tag in ("blockquote", "li") and nested:
-                _paragraphs(child, out)
+                descend = True
             else:
                 out.append(child.text_content())
         elif tag in WRAPPER_TAGS:
             if child.text and child.text.strip():
                 out.append(child.text)
-            _paragraphs(child, out)
-        if child.tail and child.tail.strip():
+            descend = True
+        if descend:
+            stack.append((iter(child), child.tail))
+        elif child.tail and child.tail.strip():
             # Text loose in the body between blocks (WordPress leaves some) is text too.
             out.append(child.tail)
 
 
-def strip_boilerplate(body_html, site):
-    """(paragraphs, {kind: count removed}) from an article body's HTML. Pure."""
+def strip_boilerplate(body, site):
+    """(paragraphs, {kind: count removed}) from an article body: its HTML, or its element in
+    a wrapper ``<div>`` (which loses the blocks removed: the item's copy is spent here)."""
     stripped = Counter()
-    try:
-        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return [], stripped
+    if isinstance(body, etree._Element):
+        root = body
+    else:
+        try:
+            root = lxml_html.fragment_fromstring(body, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return [], stripped
     for kind, specs in site.boilerplate_blocks.items():
         # One search per kind: its selectors joined in one XPath union.
         for node in block_nodes(root, specs):
@@ -131,10 +150,12 @@ class CleaningPipeline:
         return site_for_url(item.get("url") or "")
 
     def process_item(self, item):
-        body_html = item.get("body_html")
-        if body_html is not None:
+        body = item.get("body_element")
+        if body is None:
+            body = item.get("body_html")
+        if body is not None:
             site = self.site_of(item)
-            paragraphs, stripped = strip_boilerplate(body_html, site)
+            paragraphs, stripped = strip_boilerplate(body, site)
             for kind, count in stripped.items():
                 self.stats.inc_value(STAT_PREFIX + kind, count)
             item["paragraphs"] = paragraphs

@@ -150,6 +150,10 @@ SITE = Site(
     botwall_markers=("Just a moment...", "cf-chl", "challenge-platform",
                      "Checking your browser before accessing"),
     paywall_markers=("div.article-body.blurred-text", "div#jtarticle ~ div.paywall-prompt",
-                     "div.paywall-prompt", "page:body.article-page--premium"),
+                     "div.paywall-prompt",
+                     # body.article-page--premium, by its path: "page:body..." would test
+                     # every element of the page for being the body
+                     "xpath:/html/body[contains(concat(' ', normalize-space(@class), ' '), "
+                     "' article-page--premium ')]"),
     min_byline_coverage=60,
 )
