@@ -96,9 +96,7 @@ def block_nodes(root, specs):
     body's fragment, for the boilerplate blocks), in document order."""
     if isinstance(specs, str):
         specs = (specs,)
-    result = compile_union(tuple(specs))(root)
-    return [r for r in result if isinstance(r, etree._Element)] if isinstance(result, list) \
-        else []
+    return _elements(compile_union(tuple(specs))(root))
 
 
 class Page:
@@ -148,14 +146,49 @@ class Page:
     def nodes_of_any(self, specs):
         """The elements any of the specs (CSS or ``xpath:``, in the article block) selects, in
         page order, each once: one search for them all."""
-        return block_nodes(self.block, specs) if specs else []
+        return block_nodes(self.block, tuple(specs)) if specs else []
 
     def any(self, specs):
         """Whether any spec selects an element (or names a ``<meta>`` that is there). The
         block's specs are searched in one union, the ``page:`` ones in another."""
-        scoped = tuple(s for s in specs if not s.startswith(("meta:", "page:")))
-        page = tuple(s[len("page:"):] for s in specs if s.startswith("page:"))
-        if any(self.meta.get(compile_spec(s)[1]) for s in specs if s.startswith("meta:")):
-            return True
-        return bool((scoped and block_nodes(self.block, scoped))
-                    or (page and block_nodes(self.root, page)))
+        scoped, page, meta = marker_unions(tuple(specs))
+        return bool(any(self.meta.get(name) for name in meta)
+                    or (scoped is not None and _elements(scoped(self.block)))
+                    or (page is not None and _elements(page(self.root))))
+
+
+def _elements(result):
+    return [r for r in result if isinstance(r, etree._Element)] if isinstance(result, list) \
+        else []
+
+
+@cache
+def marker_unions(specs):
+    """(union of the block's specs or None, union of the ``page:`` specs or None, meta names)
+    for ``Page.any``."""
+    scoped = tuple(s for s in specs if not s.startswith(("meta:", "page:")))
+    page = tuple(s[len("page:"):] for s in specs if s.startswith("page:"))
+    meta = tuple(s[len("meta:"):].lower() for s in specs if s.startswith("meta:"))
+    return (compile_union(scoped) if scoped else None,
+            compile_union(page) if page else None, meta)
+
+
+def compile_site(site):
+    """Compile every selector spec of a site, as the extraction and cleaning use them, now:
+    a spec that is not valid CSS or XPath fails here, naming itself and its field, when the
+    spider is made, not on the first article page; and no page pays for compiling."""
+    def check(what, compile_, arg):
+        try:
+            compile_(arg)
+        except Exception as error:  # cssselect's and lxml's syntax errors have no common base
+            raise ValueError(f"{site.name}: bad selector in {what}: {arg!r}: {error}") from None
+
+    for field_name, specs in site.selectors.items():
+        for spec in specs:
+            check(f"selectors[{field_name!r}]", compile_spec, spec)
+    for spec in site.article_block:
+        check("article_block", compile_spec, spec)
+    check("selectors['images']", compile_union, tuple(site.selectors.get("images", ())))
+    check("paywall_markers", marker_unions, tuple(site.paywall_markers))
+    for kind, specs in site.boilerplate_blocks.items():
+        check(f"boilerplate_blocks[{kind!r}]", compile_union, tuple(specs))

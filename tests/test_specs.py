@@ -138,3 +138,29 @@ def test_parse_page_survives_invalid_utf8_and_nul_bytes():
     response = HtmlResponse("https://example.com/", body=body,
                             headers={"Content-Type": "text/html; charset=utf-8"})
     assert parse_page(response).findtext(".//p") == "ok \ufffd\ufffd bytes here"
+
+
+def test_compile_site_names_a_bad_selector_and_its_field():
+    import dataclasses
+
+    from newscrawl.sites import get_site
+    from newscrawl.specs import compile_site
+    from newscrawl.spiders.japantimes import JapanTimesSpider
+
+    site = get_site("japantimes")
+    compile_site(site)  # the real site's selectors all compile
+    broken = dataclasses.replace(
+        site, selectors={**site.selectors, "credit": ("p.credit", "div..byline")})
+    with pytest.raises(ValueError, match=r"selectors\['credit'\].*'div\.\.byline'"):
+        compile_site(broken)
+    broken = dataclasses.replace(
+        site, boilerplate_blocks={**site.boilerplate_blocks, "ad": ("xpath://div[",)})
+    with pytest.raises(ValueError, match=r"boilerplate_blocks\['ad'\]"):
+        compile_site(broken)
+
+    class BrokenSpider(JapanTimesSpider):
+        name = "broken"
+
+    BrokenSpider.site = broken
+    with pytest.raises(ValueError, match="bad selector"):
+        BrokenSpider()  # before any request is made

@@ -24,6 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from newscrawl import dates
 from newscrawl.extraction import NotAnArticle, extract_article
 from newscrawl.pagechecks import is_botwall, is_truncated
+from newscrawl.specs import compile_site
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class SectionSpider(scrapy.Spider):
     def __init__(self, *args, sections=None, max_pages=None, since=None, fresh=None,
                  **kwargs):
         super().__init__(*args, **kwargs)
+        compile_site(self.site)  # a bad selector stops the crawl before it starts
         self.sections = self.parse_sections(sections)
         self.max_pages = self.parse_max_pages(max_pages)
         self.since = self.parse_since(since)
