@@ -46,6 +46,9 @@ def test_one_database_per_site_in_wal_mode(tmp_path):
         assert s.path == str(tmp_path / "japantimes.sqlite3")
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        # staging commits without its own fsync, and leaves the connection FULL again
+        s.stage("run1", {"canonical_url": "https://example.org/a", "published_at": None})
+        assert s.db.execute("PRAGMA synchronous").fetchone()[0] == 2
     with StateStore.for_site(tmp_path, "other site/x"):
         pass
     assert list_sites(tmp_path) == ["japantimes", "other_site_x"]
