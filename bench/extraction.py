@@ -253,7 +253,7 @@ def bench_crawl(runs):
               f"{runs_[0]['responses']} responses, {runs_[0]['items']} items, "
               f"{elapsed:.3f} s)")
     pairs = [ours["elapsed"] and theirs["elapsed"] / ours["elapsed"]
-             for ours, theirs in zip(results["japantimes"], results["linkonly"])]
+             for ours, theirs in zip(results["japantimes"], results["linkonly"], strict=True)]
     ratio = statistics.median(pairs)
     print(f"  crawl / link-only          {ratio * 100:7.1f} %   target >= "
           f"{TARGET_THROUGHPUT * 100:.0f}%   {verdict(ratio >= TARGET_THROUGHPUT)}   (median "
