@@ -18,6 +18,7 @@ store, or that was killed, commits nothing: its articles are exported again next
 than lost. A job turned away by the overlap guard touches nothing.
 """
 
+import glob
 import logging
 import os
 
@@ -26,6 +27,7 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.addon import feed_path
 from newscrawl.feeds import run_id
+from newscrawl.feedstorage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
 from newscrawl.state import crawler_store, is_fresh, site_name
 from newscrawl.urls import normalize_url
@@ -97,6 +99,28 @@ class StatePipeline:
                 count = store.discard_run(run)
                 logger.warning("Run %s died before storing its feed: its %d staged articles "
                                "are forgotten and will be exported again", run, count)
+        self.remove_unfinished_feeds(feed_dir, spider.name, current)
+
+    @staticmethod
+    def remove_unfinished_feeds(feed_dir, spider_name, current):
+        """Delete the ``<feed>.part`` files that killed runs of this spider left in the
+        default feed directory (``newscrawl.feedstorage``): no consumer reads them and their
+        articles are exported again, so they are only litter. The running job's own is kept;
+        other spiders' and ``-o`` feeds elsewhere are not touched."""
+        pattern = feed_path(feed_dir, "jsonlines") % {"name": spider_name, "run_id": "*"}
+        own = {feed_path(feed_dir, fmt) % {"name": spider_name, "run_id": current} + PART_SUFFIX
+               for fmt in ("jsonlines", "json")}
+        for stem in {pattern, pattern.removesuffix(".jsonl") + ".json"}:
+            for part in glob.glob(glob.escape(os.path.dirname(stem)) + os.sep
+                                  + os.path.basename(stem) + PART_SUFFIX):
+                if part in own:
+                    continue
+                try:
+                    os.remove(part)
+                except OSError as error:
+                    logger.warning("Could not remove the unfinished feed %s: %s", part, error)
+                else:
+                    logger.info("Removed the unfinished feed of a killed run: %s", part)
 
     def process_item(self, item):
         self.recover_dead_runs()
