@@ -9,8 +9,9 @@ that did not end. The next run then exports those articles again: two feeds hold
 end of the crawl, flushes it to disk and renames it to ``<feed>`` (``os.replace``: atomic on
 POSIX). A killed run leaves only a ``.part`` file, which no consumer reads (``*.jsonl`` does
 not match it) and which the next run does not need: its articles were not recorded, so they
-are exported again, and that run deletes it (``StatePipeline.remove_unfinished_feeds``). Feeds with ``overwrite: False`` (``-o``) that already exist are copied
-into the ``.part`` first, so appending keeps working.
+are exported again, and that run deletes it (``StatePipeline.remove_unfinished_feeds``).
+Feeds with ``overwrite: False`` (``-o``) that already exist are copied into the ``.part``
+first, so appending keeps working.
 
 Settings: ``FEED_STORAGES = {"": ..., "file": "newscrawl.feedstorage.AtomicFileFeedStorage"}``.
 """

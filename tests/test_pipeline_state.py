@@ -180,3 +180,32 @@ def test_pipeline_needs_no_spider_argument(tmp_path):
     run = Run(tmp_path, "run1")
     item = article("a")
     assert run.pipeline.process_item(item) is item
+
+
+def test_unfinished_feeds_of_killed_runs_are_removed_not_the_running_ones(tmp_path):
+    feeds = tmp_path / "output" / "japantimes"
+    feeds.mkdir(parents=True)
+    killed = [feeds / "japantimes_20261127T010000Z-11.jsonl.part",
+              feeds / "japantimes_20261127T020000Z-12.json.part"]
+    running = feeds / "japantimes_run2.jsonl.part"
+    kept = [feeds / "japantimes_20261126T010000Z-10.jsonl",  # a stored feed
+            tmp_path / "output" / "other" / "other_x.jsonl.part"]  # another spider's
+    for path in killed + kept + [running]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"url": "x"}\n')
+    StatePipeline.remove_unfinished_feeds(str(tmp_path / "output"), "japantimes", "run2")
+    assert [p.exists() for p in killed] == [False, False]
+    assert running.exists()
+    assert all(p.exists() for p in kept)
+
+
+def test_a_run_sweeps_the_parts_killed_runs_left(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # NEWSCRAWL_FEED_DIR defaults to ./output
+    part = tmp_path / "output" / "japantimes" / "japantimes_run0.jsonl.part"
+    part.parent.mkdir(parents=True)
+    part.write_text("")
+    own = part.with_name("japantimes_run1.jsonl.part")
+    own.write_text("")
+    Run(tmp_path / "state", "run1").feed(article("a")).finish()
+    assert not part.exists()
+    assert own.exists()
