@@ -292,3 +292,18 @@ LEAD = ("SEOUL – North Korean leader Kim Jong Un has received a letter from U.
 ])
 def test_complete_description(description, expected):
     assert complete_description(description, LEAD, "SEOUL") == expected
+
+
+def test_undecodable_text_is_exported_but_flagged(caplog):
+    crawler = get_crawler(JapanTimesSpider)
+    pipeline = CleaningPipeline.from_crawler(crawler)
+    html = "<div><p>Tokyo \ufffd\ufffd Osaka.</p><p>Fine.</p></div>"
+    item = pipeline.process_item({"url": ORIGIN + ORBIT, "site": "japantimes",
+                                  "body_html": html})
+    assert item["paragraphs"] == ["Tokyo \ufffd\ufffd Osaka.", "Fine."]
+    assert crawler.stats.get_value("newscrawl/flagged/undecodable_text") == 1
+    assert any("2 undecodable" in r.getMessage() and ORBIT in r.getMessage()
+               for r in caplog.records)
+    pipeline.process_item({"url": ORIGIN + ORBIT, "site": "japantimes",
+                           "body_html": "<div><p>Clean text.</p></div>"})
+    assert crawler.stats.get_value("newscrawl/flagged/undecodable_text") == 1

@@ -13,9 +13,12 @@ HTML, instead). This pipeline
    ``dateline`` when the page had no element for it, and every missing key to null or [].
 
 What was removed is counted as ``newscrawl/stripped/<kind>``. Article text is never dropped
-for being long: text patterns must match a whole paragraph.
+for being long: text patterns must match a whole paragraph. An article whose text holds U+FFFD
+(bytes not in the page's declared encoding) is exported, counted as
+``newscrawl/flagged/undecodable_text`` and logged at WARNING with its URL.
 """
 
+import logging
 import re
 from collections import Counter
 
@@ -34,7 +37,11 @@ from newscrawl.processors import (
 from newscrawl.sites import get_site, site_for_url
 from newscrawl.specs import block_nodes
 
+logger = logging.getLogger(__name__)
+
 STAT_PREFIX = "newscrawl/stripped/"
+# Articles exported with characters their page's bytes did not decode to (U+FFFD).
+STAT_UNDECODABLE = "newscrawl/flagged/undecodable_text"
 PARAGRAPH_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre"}
 WRAPPER_TAGS = {"div", "section", "article", "ul", "ol", "main", "span", "center", "font"}
 SKIP_TAGS = {"script", "style", "noscript", "iframe", "figure", "figcaption", "form", "button",
@@ -149,6 +156,17 @@ class CleaningPipeline:
             return get_site(item["site"])
         return site_for_url(item.get("url") or "")
 
+    def flag_undecodable(self, item):
+        """A page whose bytes were not in the encoding it declared comes out with U+FFFD
+        characters where the text was. The article is still exported (its text is mostly
+        right and dropping it would lose it), but counted and logged so it can be looked at."""
+        undecodable = item["body"].count("\ufffd")
+        if undecodable:
+            self.stats.inc_value(STAT_UNDECODABLE)
+            logger.warning("Article text has %d undecodable character(s) (U+FFFD): %s; the "
+                           "page's bytes are not in the encoding it declared", undecodable,
+                           item.get("url"))
+
     def process_item(self, item):
         body = item.get("body_element")
         if body is None:
@@ -170,6 +188,7 @@ class CleaningPipeline:
         if item.get("body"):
             item["word_count"] = word_count(item["body"])
             item["content_hash"] = content_hash(item["body"])
+            self.flag_undecodable(item)
         else:
             item["word_count"] = 0
         return complete(item)
