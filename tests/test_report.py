@@ -57,6 +57,7 @@ STATS = {
     "newscrawl/dropped/schema": 1,
     "newscrawl/stripped/ad": 9,
     "newscrawl/stripped/related": 4,
+    "newscrawl/flagged/undecodable_text": 1,
     "newscrawl/pages/listing": 3,
     "newscrawl/pages/listing/news/national": 2,
     "newscrawl/pages/listing/news/asia-pacific": 1,
@@ -94,6 +95,7 @@ def test_report_beside_the_per_run_feed_with_every_figure(tmp_path, caplog):
     assert data["duplicates"] == {"canonical_url": 2, "content_hash": 1}
     assert data["dropped"] == {"total": 2, "by_reason": {"missing_body": 1, "schema": 1}}
     assert data["stripped"] == {"ad": 9, "related": 4}
+    assert data["flagged"] == {"undecodable_text": 1}
     assert data["pages"]["by_section"] == {"news/asia-pacific": 1, "news/national": 2}
     assert data["http_errors"] == {"404": 2, "503": 1}
     coverage = data["field_coverage"]
@@ -110,6 +112,7 @@ def test_report_beside_the_per_run_feed_with_every_figure(tmp_path, caplog):
     summary = [r.getMessage() for r in caplog.records if r.name.endswith("report")][-1]
     assert "articles exported: 4 (new 3, updated 1)" in summary
     assert "canonical_url=2" in summary and "missing_body=1" in summary
+    assert "exported but flagged: undecodable_text=1" in summary
     assert str(path) in summary
 
 

@@ -5,10 +5,10 @@ off, ``<feed stem>.report.json`` is written beside the run's feed: the per-run f
 ``<NEWSCRAWL_FEED_DIR>/<spider>/<spider>_<run_id>.jsonl`` gives
 ``<spider>_<run_id>.report.json``; with ``-o``/``-O`` the report goes beside that (first local)
 file. The report holds: articles exported (new, updated, repeated), unchanged, requests not sent,
-duplicates by key, dropped by reason, stripped blocks by kind, listing pages per section, HTTP
-errors by status, field coverage in percent for every key of the record (a key is covered when
-its value is neither null nor an empty list; null for all when nothing was exported), and the
-monitors' verdict.
+duplicates by key, dropped by reason, stripped blocks by kind, articles flagged (exported but
+worth a look, e.g. undecodable text), listing pages per section, HTTP errors by status, field
+coverage in percent for every key of the record (a key is covered when its value is neither
+null nor an empty list; null for all when nothing was exported), and the monitors' verdict.
 
 Coverage is counted as items are exported, in the stats ``newscrawl/coverage/<key>`` and
 ``newscrawl/coverage/authors_or_credit`` (the byline monitor reads the latter).
@@ -108,6 +108,8 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
             "by_reason": _group(stats, "newscrawl/dropped/"),
         },
         "stripped": _group(stats, "newscrawl/stripped/"),
+        # exported, but worth a look: {"undecodable_text": n}
+        "flagged": _group(stats, "newscrawl/flagged/"),
         "pages": {
             "listing": stats.get("newscrawl/pages/listing", 0),
             "article": stats.get("newscrawl/pages/article", 0),
@@ -143,6 +145,8 @@ def summary_lines(report):
     ]
     if report["stripped"]:
         lines.append(f"  stripped blocks: {_inline(report['stripped'])}")
+    if report.get("flagged"):
+        lines.append(f"  exported but flagged: {_inline(report['flagged'])}")
     if report["http_errors"] or report["download_errors"]:
         lines.append(f"  HTTP errors: {_inline(report['http_errors']) or 'none'}; "
                      f"download errors: {_inline(report['download_errors']) or 'none'}")
