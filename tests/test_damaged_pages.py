@@ -23,7 +23,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.extraction import NotAnArticle, extract_article
-from newscrawl.pipelines.cleaning import CleaningPipeline
+from newscrawl.pipelines.cleaning import STAT_UNDECODABLE, CleaningPipeline
 from newscrawl.pipelines.validation import REQUIRED, ValidationPipeline
 from newscrawl.snapshot import load_expected
 from newscrawl.snapshot.damage import (
@@ -45,6 +45,7 @@ def outcome_of(valid, clean, name, url, body, headers):
     headers = Headers(headers)
     cls = responsetypes.from_args(headers=headers, url=url, body=body)
     response = cls(url=url, body=body, headers=headers, status=200)
+    flagged_before = clean.stats.get_value(STAT_UNDECODABLE, 0)
     try:
         item = valid.process_item(clean.process_item(extract_article(response)))
     except NotAnArticle as exc:
@@ -58,6 +59,7 @@ def outcome_of(valid, clean, name, url, body, headers):
         "headline": item.get("headline"), "paragraphs": item.get("paragraphs"),
         "published_at": item.get("published_at"), "date_source": item.get("date_source"),
         "body_chars": len(body_text), "replacement_chars": body_text.count("\ufffd"),
+        "flagged": clean.stats.get_value(STAT_UNDECODABLE, 0) > flagged_before,
         **{f"has_{key}": bool(item.get(key)) for key in REQUIRED},
     }
 
@@ -237,6 +239,13 @@ def test_mislabelled_encodings_keep_the_articles_structure(outcomes):
     # UTF-16 bytes labelled UTF-8: their byte-order mark wins over the label (w3lib), so the
     # page is read right and the article comes out
     assert {o for o, _ in of(outcomes, "encoding", "utf16_as_utf8").values()} == {"item"}
+
+
+def test_every_item_with_undecodable_text_is_flagged_and_no_other(outcomes):
+    items = {n: r for n, (o, r) in outcomes.items() if o == "item"}
+    flagged = {n for n, r in items.items() if r["flagged"]}
+    assert flagged == {n for n, r in items.items() if r["replacement_chars"]}
+    assert any(kind_of(n) == "encoding" for n in flagged)  # the mislabelled pages are there
 
 
 def test_nested_and_huge_pages_end_with_an_outcome(outcomes):
