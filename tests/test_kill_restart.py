@@ -159,3 +159,9 @@ def test_killed_between_feed_store_and_state_commit(tmp_path):
     assert torn == 0
     assert {u: n for u, n in urls.items() if n > 1} == {}, "duplicates"
     assert set(urls) == EXPECTED
+    # The killed run was settled before the second one scheduled anything: none of its 30
+    # articles was even fetched again (once this depended on when the first item arrived).
+    second = max(feed_files(tmp_path, "*.report.json"), key=lambda p: p.stat().st_mtime)
+    report = json.loads(second.read_text())
+    assert report["requests"]["skipped_seen"] == len(EXPECTED)
+    assert report["articles"]["exported"] == 0

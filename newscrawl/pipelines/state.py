@@ -63,7 +63,16 @@ class StatePipeline:
         crawler.signals.connect(pipeline.item_not_exported, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_not_exported, signal=signals.item_error)
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
+        # After the overlap guard's handler (extensions connect first): it holds the lock.
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
+
+    def spider_opened(self, spider):
+        """Settle dead runs before the first request is scheduled: the incremental middleware
+        must already see what a killed run's stored feed holds, or it lets those pages be
+        fetched again (and how many depended on when the first item arrived)."""
+        if not self.stats.get_value(STAT_OVERLAP):
+            self.recover_dead_runs()
 
     @property
     def store(self):
@@ -123,7 +132,7 @@ class StatePipeline:
                     logger.info("Removed the unfinished feed of a killed run: %s", part)
 
     def process_item(self, item):
-        self.recover_dead_runs()
+        self.recover_dead_runs()  # done at spider_opened in a crawl; here for other callers
         spider = self.crawler.spider
         canonical = normalize_url(item.get("canonical_url") or item.get("url"),
                                   hosts=site_hosts(spider))
