@@ -307,3 +307,13 @@ def test_undecodable_text_is_exported_but_flagged(caplog):
     pipeline.process_item({"url": ORIGIN + ORBIT, "site": "japantimes",
                            "body_html": "<div><p>Clean text.</p></div>"})
     assert crawler.stats.get_value("newscrawl/flagged/undecodable_text") == 1
+
+
+def test_a_block_inside_a_removed_block_is_not_counted_again():
+    # the current layout's ad wrapper holds the ad slot: both are "ad" selectors
+    html = ('<div class="article-body"><p>First.</p><div class="jt_content_ad"><p>Advertisement'
+            '</p><div id="div-gpt-ad-in-article-1"></div></div><p>Last.</p>'
+            '<div id="div-gpt-ad-bare"></div></div>')
+    paragraphs, stripped = strip_boilerplate(html, SITE)
+    assert paragraphs == ["First.", "Last."]
+    assert stripped == {"ad": 2}  # the wrapper and the bare slot; not the slot inside

@@ -60,6 +60,11 @@ def _remove(element):
     parent.replace(element, gap)
 
 
+def _attached(node, root):
+    """Whether ``node`` is still inside ``root`` (not in a block removed before it)."""
+    return any(ancestor is root for ancestor in node.iterancestors())
+
+
 def _paragraphs(element, out):
     """Append the texts of the paragraphs under ``element`` to ``out``, in order. A loop with
     a stack of its own, not recursion: a page nested thousands of levels deep (it happens,
@@ -105,9 +110,10 @@ def strip_boilerplate(body, site):
         except (etree.ParserError, ValueError):
             return [], stripped
     for kind, specs in site.boilerplate_blocks.items():
-        # One search per kind: its selectors joined in one XPath union.
+        # One search per kind: its selectors joined in one XPath union. A block inside one
+        # already removed (the ad slot inside an ad wrapper) went with it: not counted again.
         for node in block_nodes(root, specs):
-            if node is root or node.getparent() is None:
+            if node is root or not _attached(node, root):
                 continue
             _remove(node)
             stripped[kind] += 1
