@@ -6,7 +6,7 @@ need site data (headline suffixes, byline placeholders) stay pure functions of (
 Values are added in priority order by ``newscrawl.extraction``; for single-valued fields the
 first value that survives its input processors wins (``TakeFirst``). Fields the extraction
 works out itself rather than reads (URLs, dates it parsed with ``newscrawl.dates``, flags, the
-body's HTML) are set on the loaded item, and the body's text fields by the cleaning pipeline.
+body element) are set on the loaded item, and the body's text fields by the cleaning pipeline.
 """
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst

@@ -27,16 +27,21 @@ _CSS = HTMLTranslator()
 _STRING = etree.XPath("string()")
 
 
+def _xpath_of(spec):
+    """The XPath of a node spec: ``xpath:`` as written, CSS (also after ``page:``)
+    translated."""
+    if spec.startswith("xpath:"):
+        return spec[len("xpath:"):]
+    return _CSS.css_to_xpath(spec.removeprefix("page:"))
+
+
 @cache
 def compile_spec(spec):
     """(kind, compiled) for a spec: kind is "meta", "page" or "scoped"."""
     if spec.startswith("meta:"):
         return "meta", spec[len("meta:"):].lower()
-    if spec.startswith("xpath:"):
-        return "scoped", etree.XPath(spec[len("xpath:"):], smart_strings=False)
-    if spec.startswith("page:"):
-        return "page", etree.XPath(_CSS.css_to_xpath(spec[len("page:"):]), smart_strings=False)
-    return "scoped", etree.XPath(_CSS.css_to_xpath(spec), smart_strings=False)
+    kind = "page" if spec.startswith("page:") else "scoped"
+    return kind, etree.XPath(_xpath_of(spec), smart_strings=False)
 
 
 def read_head(root):
@@ -80,15 +85,9 @@ def compile_union(specs):
     """One XPath for a tuple of CSS and ``xpath:`` node specs: their union, in document
     order. An XPath call has a fixed cost of a few microseconds, more than a small tree's
     search, so one call per tuple instead of one per spec."""
-    parts = []
-    for spec in specs:
-        if spec.startswith("xpath:"):
-            parts.append(spec[len("xpath:"):])
-        elif spec.startswith(("meta:", "page:")):
-            raise ValueError(f"not a node spec for a union: {spec!r}")
-        else:
-            parts.append(_CSS.css_to_xpath(spec))
-    return etree.XPath(" | ".join(parts))
+    if any(spec.startswith(("meta:", "page:")) for spec in specs):
+        raise ValueError(f"not node specs of one scope for a union: {specs!r}")
+    return etree.XPath(" | ".join(_xpath_of(spec) for spec in specs))
 
 
 def block_nodes(root, specs):
@@ -124,7 +123,7 @@ class Page:
 
     def nodes(self, spec):
         """The elements a spec selects."""
-        return [r for r in self.results(spec) if isinstance(r, etree._Element)]
+        return _elements(self.results(spec))
 
     def values(self, spec):
         """The non-blank strings a spec gives."""

@@ -48,6 +48,12 @@ def _iso(value):
     return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
 
 
+def run_feeds(feed_dir, spider_name, run):
+    """The paths of a run's default feeds, one per format (``newscrawl.addon.feed_path``)."""
+    return [feed_path(feed_dir, fmt) % {"name": spider_name, "run_id": run}
+            for fmt in ("jsonlines", "json")]
+
+
 class StatePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -97,9 +103,7 @@ class StatePipeline:
         settings = self.crawler.settings
         feed_dir = settings.get("NEWSCRAWL_FEED_DIR") or "output"
         for run in store.pending_runs(except_run=current):
-            feeds = [feed_path(feed_dir, fmt) % {"name": spider.name, "run_id": run}
-                     for fmt in ("jsonlines", "json")]
-            if any(os.path.isfile(feed) for feed in feeds):
+            if any(os.path.isfile(feed) for feed in run_feeds(feed_dir, spider.name, run)):
                 count = store.commit_run(run, spider=spider.name,
                                          finish_reason="killed after its feed was stored")
                 logger.warning("Run %s died after storing its feed: its %d articles are now "
@@ -116,12 +120,9 @@ class StatePipeline:
         default feed directory (``newscrawl.feedstorage``): no consumer reads them and their
         articles are exported again, so they are only litter. The running job's own is kept;
         other spiders' and ``-o`` feeds elsewhere are not touched."""
-        pattern = feed_path(feed_dir, "jsonlines") % {"name": spider_name, "run_id": "*"}
-        own = {feed_path(feed_dir, fmt) % {"name": spider_name, "run_id": current} + PART_SUFFIX
-               for fmt in ("jsonlines", "json")}
-        for stem in {pattern, pattern.removesuffix(".jsonl") + ".json"}:
-            for part in glob.glob(glob.escape(os.path.dirname(stem)) + os.sep
-                                  + os.path.basename(stem) + PART_SUFFIX):
+        own = {feed + PART_SUFFIX for feed in run_feeds(feed_dir, spider_name, current)}
+        for pattern in run_feeds(glob.escape(feed_dir), glob.escape(spider_name), "*"):
+            for part in glob.glob(pattern + PART_SUFFIX):
                 if part in own:
                     continue
                 try:
@@ -132,7 +133,6 @@ class StatePipeline:
                     logger.info("Removed the unfinished feed of a killed run: %s", part)
 
     def process_item(self, item):
-        self.recover_dead_runs()  # done at spider_opened in a crawl; here for other callers
         spider = self.crawler.spider
         canonical = normalize_url(item.get("canonical_url") or item.get("url"),
                                   hosts=site_hosts(spider))

@@ -136,8 +136,11 @@ class SectionSpider(scrapy.Spider):
         section = response.meta["newscrawl_section"]
         page = response.meta.get("newscrawl_page", 1)
         stats = self.crawler.stats
-        if response.status != 200 or self.is_botwall(response):
-            self.botwall_or_error(response, "listing page")
+        if is_botwall(response, self.site):
+            self.botwall(response, "listing page")
+            return
+        if response.status != 200:
+            self.failed(response.url, f"http_{response.status}")
             return
         stats.inc_value(STAT_LISTING)
         stats.inc_value(f"{STAT_LISTING}/{section}")
@@ -175,18 +178,12 @@ class SectionSpider(scrapy.Spider):
             if self.site.owns_host(urlsplit(next_url).hostname):
                 yield self.listing_request(next_url, section, page + 1)
 
-    def is_botwall(self, response):
-        return is_botwall(response, self.site)
-
-    def botwall_or_error(self, response, what):
-        # A wall is told by its page ("Just a moment..."), not by its status: a plain 503 or
-        # 429 left after the retries is a failed page, listed in the report.
-        if self.is_botwall(response):
-            self.crawler.stats.inc_value(STAT_BOTWALL)
-            logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "
-                           "exported, not retried", response.status, what, response.url)
-        else:
-            self.failed(response.url, f"http_{response.status}")
+    def botwall(self, response, what):
+        # A wall is told by its page ("Just a moment...", newscrawl.pagechecks), not by its
+        # status: a plain 503 or 429 left after the retries is a failed page instead.
+        self.crawler.stats.inc_value(STAT_BOTWALL)
+        logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "
+                       "exported, not retried", response.status, what, response.url)
 
     def parse_article(self, response):
         stats = self.crawler.stats
@@ -194,8 +191,10 @@ class SectionSpider(scrapy.Spider):
         try:
             item = extract_article(response, self.site, fetched_at=datetime.now(UTC))
         except NotAnArticle as reason:
-            if reason.reason in ("botwall", "http_error"):
-                self.botwall_or_error(response, "article page")
+            if reason.reason == "botwall":
+                self.botwall(response, "article page")
+            elif reason.reason == "http_error":
+                self.failed(response.url, f"http_{response.status}")
             else:
                 self.drop(response.url, reason.reason, reason.detail)
             return
@@ -231,8 +230,8 @@ class SectionSpider(scrapy.Spider):
         request = failure.request
         if failure.check(HttpError):
             response = failure.value.response
-            if self.is_botwall(response):
-                self.botwall_or_error(response, "page")
+            if is_botwall(response, self.site):
+                self.botwall(response, "page")
                 return
             reason = f"http_{response.status}"
         else:
