@@ -68,6 +68,11 @@ class Snapshot:
 
 class SnapshotHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY. Headers and body are two writes; with Nagle's algorithm on, the body's last
+    # segment waited for the client's delayed ACK, so every answer on a kept-alive connection
+    # took 40 ms more on loopback (measured: 42 ms median per page before, well under 1 ms
+    # after). A real site has latency of its own; a replay server should not invent it.
+    disable_nagle_algorithm = True
 
     server_name = "nginx"
 
