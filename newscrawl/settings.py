@@ -39,6 +39,12 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
+# Outputs of one callback processed at once. Scrapy (2.13+, asyncio) starts this many worker
+# tasks for every response, however few outputs it has: at the default 100 that cost 1.7 ms of
+# CPU per response, more than parsing an article page. A callback here yields one article or a
+# listing's 20-odd requests, and the pipelines are synchronous, so 16 loses nothing. Measured on
+# the snapshot crawl (median of 9): 0.306 s -> 0.215 s, link-only 0.179 s -> 0.108 s.
+CONCURRENT_ITEMS = 16
 # The offline snapshot is our own loopback server, not the site: its slot is not throttled
 # (the mirror middleware puts its requests there). Live requests never use this slot.
 DOWNLOAD_SLOTS = {"newscrawl-mirror": {"concurrency": 16, "delay": 0, "jitter": 0}}

@@ -41,6 +41,12 @@ def test_live_crawl_settings_are_polite():
     assert not settings.get("NEWSCRAWL_MIRROR")
 
 
+def test_callback_outputs_are_not_given_a_hundred_workers_each():
+    # Scrapy starts CONCURRENT_ITEMS asyncio tasks per response; its default (100) cost more
+    # CPU per page than parsing it (settings.py)
+    assert live_settings().getint("CONCURRENT_ITEMS") <= 16
+
+
 class RecordingServer(SnapshotServer):
     def start(self):
         super().start()
