@@ -146,6 +146,22 @@ def test_cli_serves_a_modified_copy_with_root(tmp_path):
         stop_cli(proc)
 
 
+def test_cli_latency_delays_every_answer_and_refuses_a_negative_one():
+    proc, first = start_cli("--latency", "150")
+    try:
+        for path in ("/robots.txt", "/news/japan/"):
+            start = time.perf_counter()
+            assert fetch(first + path)[0] == 200
+            assert time.perf_counter() - start >= 0.15  # a sleep is never shorter
+    finally:
+        assert stop_cli(proc) == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "newscrawl.snapshot", "serve", "--latency", "-5"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "latency must be between 0 and 60 seconds" in result.stderr
+
 # ---------------------------------------------------------------------------------------------
 # the server
 

@@ -25,10 +25,11 @@ def copy_snapshot(dest, root=None):
     return dest
 
 
-def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=None):
+def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=None,
+          latency=0.0):
     from .server import make_server
 
-    httpd = make_server(root, port, host, faults=faults, seed=seed)
+    httpd = make_server(root, port, host, faults=faults, seed=seed, latency=latency)
     print(httpd.url, flush=True)
     if httpd.faults is not None:
         sys.stderr.write(f"{httpd.faults.spec.describe()}; seed {seed}\n")
@@ -72,6 +73,9 @@ def main(argv=None):
     p_serve.add_argument("--seed", type=int, default=0, help="fault seed (default 0)")
     p_serve.add_argument("--faults-report", default=None, metavar="FILE",
                          help="write what was injected (JSON) to FILE on shutdown")
+    p_serve.add_argument("--latency", type=float, default=0, metavar="MS",
+                         help="every answer waits MS milliseconds first, like a distant "
+                              "site (default 0)")
     p_copy = sub.add_parser("copy", help="copy the snapshot to DEST")
     p_copy.add_argument("dest")
     args = parser.parse_args(argv)
@@ -91,7 +95,7 @@ def main(argv=None):
                 parser.error(f"--faults: {exc}")
         try:
             serve(args.port, args.root, args.host, faults=args.faults, seed=args.seed,
-                  faults_report=args.faults_report)
+                  faults_report=args.faults_report, latency=args.latency / 1000)
         except ValueError as exc:
             parser.error(str(exc))
     elif args.command == "copy":

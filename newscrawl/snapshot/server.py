@@ -9,12 +9,17 @@ A path is looked up with its query string first, then without it, so tracking qu
 With ``faults`` (a SPEC string, see ``newscrawl.snapshot.faults`` and docs/faults.md) the
 server injects errors, hangs, resets, truncated, slow, mislabelled and huge answers into the
 listing and article pages, reproducibly from ``seed``; ``server.faults`` records what it did.
+
+With ``latency`` (seconds) every answer waits that long before its first byte, like a real
+site far away. Off by default: the replay answers as fast as loopback allows. The crawl
+benchmark uses it to show what extraction costs once the site, not the CPU, sets the pace.
 """
 
 import ipaddress
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -86,6 +91,8 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         self._answer(with_body=False)
 
     def _answer(self, with_body):
+        if self.server.latency:
+            time.sleep(self.server.latency)  # threaded server: answers wait side by side
         snapshot = self.server.snapshot
         key, entry = snapshot.resolve(self.path)
         if entry is None:
@@ -121,9 +128,10 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, snapshot, quiet=False, faults=None):
+    def __init__(self, address, snapshot, quiet=False, faults=None, latency=0.0):
         self.snapshot = snapshot
         self.quiet = quiet
+        self.latency = latency
         self.faults = faults  # a newscrawl.snapshot.faults.FaultInjector, or None
         super().__init__(address, SnapshotHandler)
 
@@ -133,15 +141,21 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
-def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0):
+def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0,
+                latency=0.0):
     """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
-    a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens."""
+    a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens. ``latency``:
+    seconds every answer waits (0 to 60)."""
     if not is_loopback(host):
         raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
+    latency = float(latency or 0)
+    if not 0 <= latency <= 60:
+        raise ValueError(f"latency must be between 0 and 60 seconds, got {latency!r}")
     if host == "localhost":
         host = "127.0.0.1"
     injector = make_injector(faults, seed)
-    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet, faults=injector)
+    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet, faults=injector,
+                              latency=latency)
 
 
 class SnapshotServer:
@@ -153,8 +167,10 @@ class SnapshotServer:
     injected stays readable after exit: ``server.faults.counts``, ``server.faults.injected``.
     """
 
-    def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0):
+    def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0,
+                 latency=0.0):
         self.root, self.port, self.host, self.quiet = root, port, host, quiet
+        self.latency = latency
         self.faults = make_injector(faults, seed)
         self.httpd = None
         self._thread = None
@@ -171,7 +187,7 @@ class SnapshotServer:
         if self.faults is not None:
             self.faults.stopping.clear()
         self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet,
-                                 faults=self.faults)
+                                 faults=self.faults, latency=self.latency)
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="snapshot-server", daemon=True
         )
