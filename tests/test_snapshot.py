@@ -160,7 +160,9 @@ def test_cli_latency_delays_every_answer_and_refuses_a_negative_one():
         capture_output=True, text=True, timeout=30,
     )
     assert result.returncode == 2 and result.stdout == ""
-    assert "latency must be between 0 and 60 seconds" in result.stderr
+    assert "--latency: between 0 and 60000 ms, got -5" in result.stderr
+    with pytest.raises(ValueError, match="latency must be between 0 and 60 seconds"):
+        make_server(port=0, latency=float("nan"))
 
 # ---------------------------------------------------------------------------------------------
 # the server

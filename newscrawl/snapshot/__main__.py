@@ -86,6 +86,8 @@ def main(argv=None):
         counts = build()
         print(" ".join(f"{k}={v}" for k, v in counts.items()))
     elif args.command == "serve":
+        if not 0 <= args.latency <= 60_000:
+            parser.error(f"--latency: between 0 and 60000 ms, got {args.latency:g}")
         if args.faults is not None:
             from .faults import FaultSpec, FaultSpecError
 
