@@ -249,16 +249,18 @@ def crawl_pairs(runs, latency):
 
 
 def report_pairs(results, verdict_target=None):
-    """Print both spiders' rates and the median paired ratio; returns that ratio."""
+    """Print both spiders' rates and the median paired ratio; returns {spider: median
+    elapsed seconds}."""
+    elapsed = {}
     for spider, label in (("japantimes", "japantimes (extracts)"),
                           ("linkonly", "link-only (no extraction)")):
         runs_ = results[spider]
         pages = runs_[0]["article_pages"]
-        elapsed = statistics.median(r["elapsed"] for r in runs_)
+        elapsed[spider] = statistics.median(r["elapsed"] for r in runs_)
         rate = statistics.median(r["article_pages"] / r["elapsed"] for r in runs_)
         print(f"  {label:27s} {rate:7.1f} articles/s   ({pages} article pages, "
               f"{runs_[0]['responses']} responses, {runs_[0]['items']} items, "
-              f"{elapsed:.3f} s)")
+              f"{elapsed[spider]:.3f} s)")
     pairs = [ours["elapsed"] and theirs["elapsed"] / ours["elapsed"]
              for ours, theirs in zip(results["japantimes"], results["linkonly"], strict=True)]
     ratio = statistics.median(pairs)
@@ -266,7 +268,7 @@ def report_pairs(results, verdict_target=None):
               if verdict_target else "(information, no target)")
     print(f"  crawl / link-only          {ratio * 100:7.1f} %   {judged}   (median of "
           f"{len(pairs)} pairs: {', '.join(f'{p * 100:.0f}' for p in sorted(pairs))})")
-    return ratio
+    return elapsed
 
 
 def bench_crawl(runs, latency_ms, parse_seconds=None):
@@ -275,10 +277,9 @@ def bench_crawl(runs, latency_ms, parse_seconds=None):
     print("  at loopback speed (the server answers in under 1 ms: both crawls are CPU-bound)",
           flush=True)
     results = crawl_pairs(runs, 0.0)
-    report_pairs(results, TARGET_THROUGHPUT)
+    elapsed = report_pairs(results, TARGET_THROUGHPUT)
     # Why the ratio is what it is: what each spider spends per page, and what the target leaves.
-    ours = statistics.median(r["elapsed"] for r in results["japantimes"])
-    theirs = statistics.median(r["elapsed"] for r in results["linkonly"])
+    ours, theirs = elapsed["japantimes"], elapsed["linkonly"]
     first = results["linkonly"][0]
     pages, responses = first["article_pages"], first["responses"]
     allowed = (theirs / TARGET_THROUGHPUT - theirs) / pages

@@ -189,9 +189,10 @@ def detach(node):
 
 
 def parse_page(response):
-    """The page's lxml tree. A UTF-8 page (nearly all) is parsed from its bytes: no decoding
-    to text and encoding back, which is what ``response.selector`` costs on top of the parse.
-    Others are parsed from the response's decoded text. parsel does both, the same way."""
+    """The page's lxml tree. A UTF-8 page (nearly all) is parsed from its bytes: its decoded
+    text (which the page checks read) is not encoded back to UTF-8 for lxml, which is what
+    ``response.selector`` costs on top of the parse. Others are parsed from the decoded text.
+    parsel does both, the same way."""
     encoding = getattr(response, "encoding", None) or "utf-8"
     try:
         utf8 = codecs.lookup(encoding).name == "utf-8"

@@ -86,8 +86,11 @@ def main(argv=None):
         counts = build()
         print(" ".join(f"{k}={v}" for k, v in counts.items()))
     elif args.command == "serve":
-        if not 0 <= args.latency <= 60_000:
-            parser.error(f"--latency: between 0 and 60000 ms, got {args.latency:g}")
+        from .server import MAX_LATENCY
+
+        if not 0 <= args.latency <= MAX_LATENCY * 1000:
+            parser.error(f"--latency: between 0 and {MAX_LATENCY * 1000} ms, "
+                         f"got {args.latency:g}")
         if args.faults is not None:
             from .faults import FaultSpec, FaultSpecError
 

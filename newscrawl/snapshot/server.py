@@ -141,16 +141,21 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
 
+# The longest latency an answer may be given (s): longer is a hang, which faults inject.
+MAX_LATENCY = 60
+
+
 def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0,
                 latency=0.0):
     """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
     a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens. ``latency``:
-    seconds every answer waits (0 to 60)."""
+    seconds every answer waits (0 to ``MAX_LATENCY``)."""
     if not is_loopback(host):
         raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
     latency = float(latency or 0)
-    if not 0 <= latency <= 60:
-        raise ValueError(f"latency must be between 0 and 60 seconds, got {latency!r}")
+    if not 0 <= latency <= MAX_LATENCY:
+        raise ValueError(f"latency must be between 0 and {MAX_LATENCY} seconds, "
+                         f"got {latency!r}")
     if host == "localhost":
         host = "127.0.0.1"
     injector = make_injector(faults, seed)
