@@ -98,7 +98,7 @@ def project_crawler():
 def make_extraction(validate=False):
     from scrapy.http import HtmlResponse
 
-    from newscrawl.extraction import extract_article
+    from newscrawl.extraction.article import extract_article
     from newscrawl.pipelines.cleaning import CleaningPipeline
     from newscrawl.pipelines.validation import ValidationPipeline
     from newscrawl.sites import get_site

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.state import StateStore, published_timestamp, utc_now_iso  # noqa: E402
+from newscrawl.state.sqlite import StateStore, published_timestamp, utc_now_iso  # noqa: E402
 from newscrawl.urls import normalize_url  # noqa: E402
 
 HOSTS = ("www.japantimes.co.jp", "japantimes.co.jp")

@@ -17,7 +17,7 @@ ENV_PRIORITY = "spider"  # above the project's defaults, below -s
 
 def feed_path(feed_dir, fmt):
     ext = "json" if fmt == "json" else "jsonl"
-    # %(run_id)s comes from newscrawl.feeds.uri_params: the Scrapyd job id, else time + pid.
+    # %(run_id)s comes from newscrawl.export.feeds.uri_params: the Scrapyd job id, else time + pid.
     return os.path.join(feed_dir, "%(name)s", f"%(name)s_%(run_id)s.{ext}")
 
 

@@ -31,7 +31,7 @@ import warnings
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 
-from newscrawl.state import site_name
+from newscrawl.state.sqlite import site_name
 
 logger = logging.getLogger(__name__)
 

@@ -105,9 +105,9 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ("newscrawl.monitors.CrawlMonitorSuite",)
 FEED_EXPORT_ENCODING = "utf-8"
 # Local feeds are written to <feed>.part and renamed when the crawl ends: a killed crawl leaves
 # no partial feed (its articles are not in the state either, so the next run exports them).
-FEED_STORAGES = {"": "newscrawl.feedstorage.AtomicFileFeedStorage",
-                 "file": "newscrawl.feedstorage.AtomicFileFeedStorage"}
-FEED_URI_PARAMS = "newscrawl.feeds.uri_params"
+FEED_STORAGES = {"": "newscrawl.export.storage.AtomicFileFeedStorage",
+                 "file": "newscrawl.export.storage.AtomicFileFeedStorage"}
+FEED_URI_PARAMS = "newscrawl.export.feeds.uri_params"
 
 LOG_LEVEL = "INFO"
 

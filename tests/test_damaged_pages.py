@@ -22,7 +22,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extraction import NotAnArticle, extract_article
+from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.pipelines.cleaning import STAT_UNDECODABLE, CleaningPipeline
 from newscrawl.pipelines.validation import REQUIRED, ValidationPipeline
 from newscrawl.snapshot import load_expected

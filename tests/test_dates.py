@@ -1,4 +1,4 @@
-"""Dates (newscrawl/dates.py): ISO and RFC 822 without dateparser, visible text with it, bare
+"""Dates (extraction/dates.py): ISO and RFC 822 without dateparser, visible text with it, bare
 dates kept bare in every zone, relative dates against the fetch time, and ``same_moment``."""
 
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.dates import date_from_url, iso, parse_date, parse_iso, same_moment
+from newscrawl.extraction.dates import date_from_url, iso, parse_date, parse_iso, same_moment
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKYO = "Asia/Tokyo"
@@ -187,7 +187,7 @@ def test_same_moment_false(published, modified):
 def test_iso_and_rfc822_parsing_does_not_import_dateparser():
     code = textwrap.dedent("""
         import sys
-        from newscrawl import dates
+        from newscrawl.extraction import dates
         values = [
             dates.parse_date("2020-02-18T18:07:56+09:00", source="json-ld",
                              timezone="Asia/Tokyo"),

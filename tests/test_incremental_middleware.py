@@ -10,7 +10,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.middlewares.incremental import IncrementalMiddleware
-from newscrawl.state import StateStore
+from newscrawl.state.sqlite import StateStore
 
 OLD = "https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/masks-stolen/"
 RECENT = "https://www.japantimes.co.jp/news/2026/11/27/national/recent-story/"

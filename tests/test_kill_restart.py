@@ -5,7 +5,7 @@ enough to be killed at chosen moments: 0.5 s, 1.5 s and 3 s after it starts, and
 right after the first articles were written to its feed. Then a run that is left alone. The
 union of the feed files (``*.jsonl``) must hold every article once: no torn line, no duplicate,
 none lost. Feeds are written to ``<feed>.part`` and renamed at the end
-(``newscrawl.feedstorage``), and a killed run records nothing in the state, so what a killed
+(``newscrawl.export.storage``), and a killed run records nothing in the state, so what a killed
 run exported is exported again, once, by the run that ends.
 
 A second test kills the crawl in the one moment this does not cover: after the feed was stored

@@ -1,9 +1,9 @@
-"""newscrawl.pagechecks: the one judgement of bot walls, cut pages and blank pages."""
+"""newscrawl.extraction.pagechecks: the one judgement of bot walls, cut pages and blank pages."""
 
 from scrapy.http import HtmlResponse, Response
 
+from newscrawl.extraction.pagechecks import is_blank, is_botwall, is_truncated
 from newscrawl.middlewares.retry import is_truncated as retry_is_truncated
-from newscrawl.pagechecks import is_blank, is_botwall, is_truncated
 from newscrawl.sites import get_site
 
 URL = "https://www.japantimes.co.jp/news/2023/11/24/japan/x/"

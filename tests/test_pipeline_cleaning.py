@@ -14,7 +14,7 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extraction import extract_article
+from newscrawl.extraction.article import extract_article
 from newscrawl.items import ARTICLE_KEYS
 from newscrawl.pipelines.cleaning import (
     STAT_PREFIX,

@@ -9,7 +9,7 @@ from twisted.python.failure import Failure
 
 from newscrawl.items import ArticleItem
 from newscrawl.pipelines.state import StatePipeline
-from newscrawl.state import StateStore
+from newscrawl.state.sqlite import StateStore
 
 BASE = "https://www.japantimes.co.jp/news/2020/02/18/national/"
 

@@ -1,8 +1,8 @@
-"""The pure processors (newscrawl/processors.py): each one, with the edge cases the site gives."""
+"""The pure processors (extraction/processors.py): each one, with the edge cases the site gives."""
 
 import pytest
 
-from newscrawl.processors import (
+from newscrawl.extraction.processors import (
     caption_credit,
     clean_text,
     content_hash,

@@ -1,11 +1,11 @@
-"""newscrawl.specs: the four kinds of selector spec, the article block, the head read once."""
+"""extraction.specs: the four kinds of selector spec, the article block, the head read once."""
 
 import pytest
 from lxml import html as lxml_html
 from scrapy.http import HtmlResponse
 
-from newscrawl.extraction import parse_page
-from newscrawl.specs import Page, block_nodes, compile_spec, read_head
+from newscrawl.extraction.article import parse_page
+from newscrawl.extraction.specs import Page, block_nodes, compile_spec, read_head
 
 PAGE = """<!DOCTYPE html><html lang="en"><head>
 <title>Head title | Site</title>
@@ -143,8 +143,8 @@ def test_parse_page_survives_invalid_utf8_and_nul_bytes():
 def test_compile_site_names_a_bad_selector_and_its_field():
     import dataclasses
 
+    from newscrawl.extraction.specs import compile_site
     from newscrawl.sites import get_site
-    from newscrawl.specs import compile_site
     from newscrawl.spiders.japantimes import JapanTimesSpider
 
     site = get_site("japantimes")

@@ -16,10 +16,10 @@ from jsonschema import Draft202012Validator
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extraction import NotAnArticle, extract_article
+from newscrawl.extraction.article import NotAnArticle, extract_article
+from newscrawl.extraction.processors import content_hash
 from newscrawl.items import ARTICLE_KEYS
 from newscrawl.pipelines.cleaning import CleaningPipeline
-from newscrawl.processors import content_hash
 from newscrawl.sites.japantimes import SITE
 from newscrawl.snapshot import SNAPSHOT_DIR, load_expected, load_manifest
 from newscrawl.spiders.base import STAT_BOTWALL, STAT_DROPPED, STAT_TEASERS_OLD

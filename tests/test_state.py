@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.state import (
+from newscrawl.state.sqlite import (
     StateStore,
     list_sites,
     published_timestamp,
@@ -128,7 +128,7 @@ def test_a_process_killed_mid_write_loses_nothing_committed(tmp_path):
     code = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from newscrawl.state import StateStore
+        from newscrawl.state.sqlite import StateStore
         s = StateStore.for_site({str(tmp_path)!r}, "japantimes")
         s.stage("run1", {{"canonical_url": "https://example.org/a", "published_at": None}})
         s.commit_run("run1")

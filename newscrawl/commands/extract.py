@@ -34,7 +34,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.datatypes import SequenceExclude
 from scrapy.utils.misc import build_from_crawler
 
-from newscrawl.extraction import NotAnArticle, extract_article
+from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.pipelines.cleaning import CleaningPipeline
 from newscrawl.pipelines.validation import ValidationPipeline, record
 from newscrawl.sites import SITES, site_for_url

@@ -17,7 +17,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.extensions.overlap_guard import SiteLock, lock_path
-from newscrawl.state import StateStore, list_sites, remove_state, state_path
+from newscrawl.state.sqlite import StateStore, list_sites, remove_state, state_path
 
 
 class Command(ScrapyCommand):

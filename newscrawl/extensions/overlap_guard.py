@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
-from newscrawl.feeds import run_id
+from newscrawl.export.feeds import run_id
 
 logger = logging.getLogger(__name__)
 

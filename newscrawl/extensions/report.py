@@ -23,9 +23,9 @@ from scrapy import signals
 from scrapy.extensions.feedexport import FeedExporter
 
 from newscrawl.addon import feed_path
-from newscrawl.feeds import run_id
+from newscrawl.export.feeds import run_id
 from newscrawl.items import ARTICLE_KEYS
-from newscrawl.state import is_fresh, site_name
+from newscrawl.state.sqlite import is_fresh, site_name
 
 logger = logging.getLogger(__name__)
 

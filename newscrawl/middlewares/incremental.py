@@ -25,7 +25,7 @@ import time
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from newscrawl.state import crawler_store, is_fresh
+from newscrawl.state.sqlite import crawler_store, is_fresh
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)

@@ -39,7 +39,7 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from twisted.internet.defer import CancelledError
 
-from newscrawl import pagechecks
+from newscrawl.extraction import pagechecks
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class PageTooLarge(DownloadCancelledError):
 
 
 def is_truncated(response):
-    """A 200 HTML response whose page does not end (``newscrawl.pagechecks``)."""
+    """A 200 HTML response whose page does not end (``newscrawl.extraction.pagechecks``)."""
     return (response.status == 200 and isinstance(response, HtmlResponse)
             and pagechecks.is_truncated(response))
 

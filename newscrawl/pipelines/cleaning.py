@@ -25,8 +25,7 @@ from collections import Counter
 from lxml import etree
 from lxml import html as lxml_html
 
-from newscrawl.items import INTERNAL_KEYS, complete
-from newscrawl.processors import (
+from newscrawl.extraction.processors import (
     clean_text,
     content_hash,
     dateline_of,
@@ -34,8 +33,9 @@ from newscrawl.processors import (
     sentence_ends,
     word_count,
 )
+from newscrawl.extraction.specs import block_nodes
+from newscrawl.items import INTERNAL_KEYS, complete
 from newscrawl.sites import get_site, site_for_url
-from newscrawl.specs import block_nodes
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import logging
 from scrapy.exceptions import DropItem
 
 from newscrawl.middlewares.incremental import site_hosts
-from newscrawl.state import site_name
+from newscrawl.state.sqlite import site_name
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)

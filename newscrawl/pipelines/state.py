@@ -26,10 +26,10 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.addon import feed_path
-from newscrawl.feeds import run_id
-from newscrawl.feedstorage import PART_SUFFIX
+from newscrawl.export.feeds import run_id
+from newscrawl.export.storage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
-from newscrawl.state import crawler_store, is_fresh, site_name
+from newscrawl.state.sqlite import crawler_store, is_fresh, site_name
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class StatePipeline:
     @staticmethod
     def remove_unfinished_feeds(feed_dir, spider_name, current):
         """Delete the ``<feed>.part`` files that killed runs of this spider left in the
-        default feed directory (``newscrawl.feedstorage``): no consumer reads them and their
+        default feed directory (``newscrawl.export.storage``): no consumer reads them and their
         articles are exported again, so they are only litter. The running job's own is kept;
         other spiders' and ``-o`` feeds elsewhere are not touched."""
         own = {feed + PART_SUFFIX for feed in run_feeds(feed_dir, spider_name, current)}

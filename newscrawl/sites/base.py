@@ -5,7 +5,7 @@ with a ``Site`` in ``newscrawl/sites/`` and registering it in ``newscrawl/sites/
 
 Selectors are CSS (parsel) searched inside the page's article block (``article_block``),
 ``page:`` + CSS over the whole page, ``xpath:`` + XPath with the article block as context, or
-``meta:`` + a ``<meta>`` name (``newscrawl.specs`` reads them all). Field selectors are tried
+``meta:`` + a ``<meta>`` name (``extraction.specs`` reads them all). Field selectors are tried
 in order and the first that gives a value wins; machine-readable sources (JSON-LD, meta) are
 read by the shared extraction before the site's visible-text selectors.
 """

@@ -8,7 +8,7 @@ about the site comes from there. Arguments (``-a``, or Scrapyd's ``-d``):
 - ``max_pages``: listing pages per section (default: until the section has no next page).
 - ``since``: ``YYYY-MM-DD``; stop paginating a section once its teasers are older, and skip
   older articles.
-- ``fresh``: ``1`` ignores the incremental state for one run (``newscrawl.state``).
+- ``fresh``: ``1`` ignores the incremental state for one run (``newscrawl.state.sqlite``).
 
 Other keyword arguments (Scrapyd's ``_job``, ...) are accepted and ignored.
 """
@@ -21,10 +21,10 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from newscrawl import dates
-from newscrawl.extraction import NotAnArticle, extract_article
-from newscrawl.pagechecks import is_botwall, is_truncated
-from newscrawl.specs import compile_site
+from newscrawl.extraction import dates
+from newscrawl.extraction.article import NotAnArticle, extract_article
+from newscrawl.extraction.pagechecks import is_botwall, is_truncated
+from newscrawl.extraction.specs import compile_site
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ class SectionSpider(scrapy.Spider):
                 yield self.listing_request(next_url, section, page + 1)
 
     def botwall(self, response, what):
-        # A wall is told by its page ("Just a moment...", newscrawl.pagechecks), not by its
+        # A wall is told by its page ("Just a moment...", extraction.pagechecks), not by its
         # status: a plain 503 or 429 left after the retries is a failed page instead.
         self.crawler.stats.inc_value(STAT_BOTWALL)
         logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "

@@ -1,6 +1,6 @@
 """Small pure functions that turn what a page shows into what the record holds.
 
-Used as ItemLoader input/output processors (``newscrawl.loaders``) and by the cleaning
+Used as ItemLoader input/output processors (``newscrawl.extraction.loaders``) and by the cleaning
 pipeline. Each takes a value (and keyword context) and returns a value; None drops it.
 """
 

@@ -3,17 +3,16 @@ processors.
 
 The loader's context carries the ``site`` (``newscrawl.sites.base.Site``), so processors that
 need site data (headline suffixes, byline placeholders) stay pure functions of (value, site).
-Values are added in priority order by ``newscrawl.extraction``; for single-valued fields the
+Values are added in priority order by ``newscrawl.extraction.article``; for single-valued fields the
 first value that survives its input processors wins (``TakeFirst``). Fields the extraction
-works out itself rather than reads (URLs, dates it parsed with ``newscrawl.dates``, flags, the
+works out itself rather than reads (URLs, dates parsed with ``extraction.dates``, flags, the
 body element) are set on the loaded item, and the body's text fields by the cleaning pipeline.
 """
 
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from newscrawl.items import ArticleItem
-from newscrawl.processors import (
+from newscrawl.extraction.processors import (
     clean_text,
     is_person,
     split_names,
@@ -23,6 +22,7 @@ from newscrawl.processors import (
     unique,
     whole_sentences,
 )
+from newscrawl.items import ArticleItem
 
 
 def _site_suffixes(value, loader_context):

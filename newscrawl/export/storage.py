@@ -13,7 +13,7 @@ are exported again, and that run deletes it (``StatePipeline.remove_unfinished_f
 Feeds with ``overwrite: False`` (``-o``) that already exist are copied into the ``.part``
 first, so appending keeps working.
 
-Settings: ``FEED_STORAGES = {"": ..., "file": "newscrawl.feedstorage.AtomicFileFeedStorage"}``.
+Settings: ``FEED_STORAGES = {"": ..., "file": "newscrawl.export.storage.AtomicFileFeedStorage"}``.
 """
 
 import logging

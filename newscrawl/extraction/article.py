@@ -20,13 +20,13 @@ from lxml import etree
 from lxml import html as lxml_html
 from parsel import Selector
 
-from newscrawl import dates
+from newscrawl.extraction import dates
+from newscrawl.extraction.loaders import ArticleLoader
+from newscrawl.extraction.pagechecks import is_blank, is_botwall, is_truncated, page_text
+from newscrawl.extraction.processors import caption_credit, clean_text, language_code
+from newscrawl.extraction.specs import Page, text_of
 from newscrawl.items import ArticleItem
-from newscrawl.loaders import ArticleLoader
-from newscrawl.pagechecks import is_blank, is_botwall, is_truncated, page_text
-from newscrawl.processors import caption_credit, clean_text, language_code
 from newscrawl.sites import site_for_url
-from newscrawl.specs import Page, text_of
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)

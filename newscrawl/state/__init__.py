@@ -1,0 +1,1 @@
+"""Exactly once across runs: what earlier runs exported. ``sqlite``: one file per site."""
