@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import SNAPSHOT_DIR
 
-SNAPSHOT_PARTS = ("manifest.json", "expected.json", "site")
+SNAPSHOT_PARTS = ("manifest.json", "expected.json", "site", "variants.json", "site-variants")
 
 
 def copy_snapshot(dest, root=None):
@@ -26,13 +26,17 @@ def copy_snapshot(dest, root=None):
 
 
 def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=None,
-          latency=0.0):
+          latency=0.0, variants=()):
     from .server import make_server
 
-    httpd = make_server(root, port, host, faults=faults, seed=seed, latency=latency)
+    httpd = make_server(root, port, host, faults=faults, seed=seed, latency=latency,
+                        variants=variants)
     print(httpd.url, flush=True)
     if httpd.faults is not None:
         sys.stderr.write(f"{httpd.faults.spec.describe()}; seed {seed}\n")
+        sys.stderr.flush()
+    if variants:
+        sys.stderr.write(f"variants: {', '.join(variants)}\n")
         sys.stderr.flush()
 
     def stop(signum, frame):
@@ -61,7 +65,8 @@ def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m newscrawl.snapshot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="regenerate site/, manifest.json and expected.json")
+    sub.add_parser("build", help="regenerate site/, site-variants/, manifest.json, "
+                                  "variants.json and expected.json")
     p_serve = sub.add_parser("serve", help="serve the snapshot on loopback")
     p_serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p_serve.add_argument("--root", default=None, help="a snapshot copy to serve instead")
@@ -76,6 +81,9 @@ def main(argv=None):
     p_serve.add_argument("--latency", type=float, default=0, metavar="MS",
                          help="every answer waits MS milliseconds first, like a distant "
                               "site (default 0)")
+    p_serve.add_argument("--variant", action="append", default=[], metavar="NAME",
+                         help="serve a second state of the site over the base one "
+                              "(variants.json: updated, broken); repeatable")
     p_copy = sub.add_parser("copy", help="copy the snapshot to DEST")
     p_copy.add_argument("dest")
     args = parser.parse_args(argv)
@@ -100,7 +108,8 @@ def main(argv=None):
                 parser.error(f"--faults: {exc}")
         try:
             serve(args.port, args.root, args.host, faults=args.faults, seed=args.seed,
-                  faults_report=args.faults_report, latency=args.latency / 1000)
+                  faults_report=args.faults_report, latency=args.latency / 1000,
+                  variants=tuple(args.variant))
         except ValueError as exc:
             parser.error(str(exc))
     elif args.command == "copy":

@@ -42,6 +42,7 @@ REAL_DESCRIPTION = (
     "A total of 6,000 surgical masks have been lost at a hospital in Kobe, it was learned "
     "Tuesday. The Hyogo Prefectural Police is investigating the incident as"
 )
+REAL_LEAD_IMAGE = "https://cdn.japantimes.2xx.jp/wp-content/uploads/2020/02/n-mask-a-20200219.jpg"
 REAL_TAGS = ["Kobe", "health", "theft", "masks", "hospitals", "hyogo", "covid-19"]
 
 
@@ -117,10 +118,10 @@ def file_for(path):
     bare, _, query = path.partition("?")
     rel = bare.strip("/")
     name = "index" + (("." + re.sub(r"[^A-Za-z0-9]+", "-", query)) if query else "")
-    if rel.endswith((".txt", ".xml")):
+    if rel.endswith((".txt", ".xml", ".xml.gz")):
         return rel
-    if rel == "feed":
-        return "feed/index.xml"
+    if rel == "feed" or rel.endswith("/feed"):
+        return f"{rel}/index.xml"
     return f"{rel}/{name}.html" if rel else f"{name}.html"
 
 
@@ -636,7 +637,6 @@ def build(out_root=None):
 
     # -- the rest ------------------------------------------------------------------------------
     site.add("/robots.txt", special.ROBOTS_TXT, content_type="text/plain; charset=utf-8")
-    site.add("/feed/", feed_bytes, content_type="application/rss+xml; charset=UTF-8")
 
     # section paths of articles listed in more than one section
     seen = {}
@@ -651,6 +651,17 @@ def build(out_root=None):
     special_urls["duplicate_listing"] = dupes[0]
     special_urls["paywalled"] = [r["url"] for r in expected if r["paywalled"]]
 
+    # -- discovery: feeds, sitemaps, sections in other markup, variants (build_discovery) -----
+    from .build_discovery import add_discovery
+
+    real_article = {"path": REAL_PATH, "headline": REAL_TITLE, "published": REAL_ISO,
+                    "modified": None, "images": [(REAL_LEAD_IMAGE, None)]}
+    discovery, sources = add_discovery(site, root, real, feed_bytes.decode("utf-8"),
+                                       wp_articles, cur_articles, real_article, expected,
+                                       listings)
+    for record in expected:
+        record["sources"] = sources[record["url"]]
+
     expected.sort(key=lambda r: (r["layout"], r["published_at"], r["url"]))
     (root / "manifest.json").write_text(
         json.dumps(dict(sorted(site.manifest.items())), indent=1, ensure_ascii=False) + "\n",
@@ -662,6 +673,7 @@ def build(out_root=None):
         "listings": listings,
         "special": dict(sorted(special_urls.items())),
         "articles": expected,
+        "discovery": discovery,
     }
     (root / "expected.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
                                         encoding="utf-8")

@@ -474,3 +474,190 @@ def articles(feed_items):
         sub = article.get("subsection")
         article["subsection_slug"] = SUBSECTION_SLUGS[sub] if sub else None
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery cases (issue 10): articles that are not on the four sections' listing pages.
+# Kept apart from ARTICLES/INVENTED so that the existing pages (whose sidebars and "most read"
+# lists are drawn from those) stay byte for byte as they were.
+
+# news/world: two articles from the real feed (values as there; text invented) ...
+WORLD_FROM_FEED = {
+    "604746": dict(
+        listings=["news/world"], section="World", subsection="Politics",
+        credit="AFP-JIJI", dateline="BUENOS AIRES",
+        authors=["Fran Blandy"],  # the feed has AFP's "Fran BLANDY"; the page prints the name
+        captions=["Supporters of Argentina’s president-elect celebrate in Buenos Aires on "
+                  "Sunday. | AFP-Jiji"],
+        paragraphs=[
+            "Latin American governments are learning not to get too comfortable in office, as "
+            "disgruntled voters repeatedly topple incumbents, often in favor of outsiders or "
+            "inexperienced politicians.",
+            "Argentina’s election of a libertarian economist with no experience in government "
+            "on Sunday was the latest in a string of votes across the region in which the "
+            "ruling party or its candidate lost.",
+            "Analysts say high inflation, slow growth and rising crime have left voters "
+            "impatient with leaders of every stripe, from the left in Chile to the right in "
+            "Ecuador.",
+            "“People are not voting for a program, they are voting against whoever is in "
+            "charge,” said a political scientist in Santiago.",
+            "Approval ratings of several presidents elected only a year or two ago have "
+            "already fallen below 30 percent, according to regional polling firms.",
+            "The pattern makes it harder for governments to carry out long-term reforms, "
+            "analysts warn, because lawmakers expect the next election to bring another "
+            "change of course.",
+        ],
+    ),
+    "604726": dict(
+        listings=["news/world"], section="World", subsection="Politics",
+        credit="AFP-JIJI", dateline="HELSINKI",
+        captions=["Finnish border guards patrol the Vaalimaa crossing point on the border with "
+                  "Russia on Thursday. | AFP-Jiji"],
+        paragraphs=[
+            "Growing numbers of asylum-seeking migrants have in recent weeks been crossing the "
+            "once quiet border from Russia into Finland in freezing temperatures, a move "
+            "Helsinki has labeled a hybrid attack.",
+            "Finland has closed all but one of its eastern border crossings and said on "
+            "Thursday it was considering shutting the last one, in the far north.",
+            "About 700 people, many from the Middle East and Africa, have arrived since the "
+            "start of the month, compared with only a handful in previous months, the border "
+            "guard said.",
+            "Finnish officials accuse Moscow of deliberately sending the migrants to the "
+            "border, a charge the Kremlin has denied.",
+            "“This is an operation by the Russian authorities, not a spontaneous movement of "
+            "people,” the interior minister told reporters.",
+            "The European Union’s border agency said it would send officers and equipment to "
+            "help Finland patrol the 1,340-kilometer frontier.",
+        ],
+    ),
+}
+
+# ... two invented ones for its second page, and the article reachable only from the feeds.
+DISCOVERY_INVENTED = [
+    dict(
+        article_id="604683",
+        path="/news/2023/11/23/world/politics/dutch-election-wilders-result/",
+        headline="Dutch coalition talks loom after anti-Islam party tops election",
+        description="The Netherlands faces weeks of coalition talks after the anti-Islam Party "
+                    "for Freedom won the most seats in a general election.",
+        listings=["news/world"], section="World", subsection="Politics",
+        credit="Reuters", authors=["Bart Meijer"], dateline="AMSTERDAM",
+        published="2023-11-23T19:05:00+09:00",
+        tags=["Netherlands", "elections", "Europe", "immigration"],
+        images=[("https://www.japantimes.co.jp/japantimes/uploads/images/2023/11/23/265341.jpg",
+                 "Election posters in The Hague on Wednesday | Reuters")],
+        paragraphs=[
+            "The Netherlands faces weeks of coalition talks after the anti-Islam Party for "
+            "Freedom won the most seats in a general election, a result that surprised "
+            "pollsters and shook the country’s political establishment.",
+            "The party won 37 of the 150 seats in the lower house, more than double its "
+            "previous total, according to a near-complete count on Thursday.",
+            "Its leader will need the support of at least two other parties to form a "
+            "government, and several mainstream parties have said they will not join a "
+            "coalition with him.",
+            "## Immigration at the center",
+            "Voters interviewed outside polling stations said immigration and the cost of "
+            "housing had decided their vote.",
+            "Leaders in several European capitals said they would watch the talks closely, "
+            "given the party’s calls for a referendum on leaving the European Union.",
+        ],
+    ),
+    dict(
+        article_id="604652",
+        path="/news/2023/11/22/world/east-africa-floods-somalia-kenya/",
+        headline="Floods in Somalia and Kenya displace hundreds of thousands",
+        description="Heavy rains have caused floods across Somalia and Kenya, forcing hundreds "
+                    "of thousands of people from their homes.",
+        listings=["news/world"], section="World", subsection=None,
+        credit="Reuters", authors=[], dateline="NAIROBI",
+        published="2023-11-22T21:40:00+09:00",
+        tags=["Somalia", "Kenya", "floods", "climate change", "Africa"],
+        images=[],
+        paragraphs=[
+            "Heavy rains have caused floods across Somalia and Kenya, forcing hundreds of "
+            "thousands of people from their homes and cutting off roads and bridges, aid "
+            "agencies said on Wednesday.",
+            "In Somalia, the Juba and Shabelle rivers burst their banks, submerging farmland "
+            "in a region still recovering from the worst drought in decades.",
+            "Kenya’s government said it had deployed the military to help evacuate people in "
+            "the northeast of the country, where several towns can only be reached by air.",
+            "Forecasters said the rains, linked to the El Niño weather pattern, were likely "
+            "to continue into December.",
+            "The World Food Program said it was airlifting food and medicine to areas cut off "
+            "by the floods.",
+        ],
+    ),
+    dict(
+        special="feed_only",
+        article_id="604771",
+        path="/news/2023/11/24/japan/society/izu-bridge-reopen-new-year/",
+        headline="Typhoon-damaged bridge on Izu Peninsula to reopen before New Year holidays",
+        description="A bridge on the Izu Peninsula that was damaged by a typhoon in September "
+                    "will reopen to traffic before the New Year holidays, Shizuoka Prefecture "
+                    "said Friday.",
+        listings=[], section="Japan", subsection="Society",
+        # the page prints no credit; the feed item carries it (jto:credit)
+        credit=None, feed_credit="Kyodo", authors=[], dateline="SHIZUOKA",
+        published="2023-11-24T22:15:00+09:00",
+        tags=["Shizuoka Prefecture", "Izu Peninsula", "typhoons", "infrastructure"],
+        images=[("https://www.japantimes.co.jp/japantimes/uploads/images/2023/11/24/265534.jpg",
+                 "Construction workers repair the approach to the bridge in Izu, Shizuoka "
+                 "Prefecture, on Friday. | Kyodo")],
+        paragraphs=[
+            "A bridge on the Izu Peninsula that was damaged by a typhoon in September will "
+            "reopen to traffic before the New Year holidays, Shizuoka Prefecture said Friday.",
+            "Heavy rain washed away part of the riverbank supporting one of the bridge’s "
+            "piers, forcing the prefecture to close the road, a main route for tourists "
+            "heading to hot spring resorts in the south of the peninsula.",
+            "Since then, drivers have had to take a detour of about 40 minutes on narrow "
+            "mountain roads, and some inns reported cancellations during the autumn foliage "
+            "season.",
+            "Prefectural officials said repairs were ahead of schedule and the bridge would "
+            "reopen on Dec. 22, with a speed limit in place until work on the riverbank is "
+            "finished in the spring.",
+            "Local tourism associations welcomed the news and said they hoped visitors would "
+            "return for the year-end holidays.",
+        ],
+    ),
+]
+
+# The ``updated`` variant: one news/japan article changed between two crawls.
+UPDATED = {
+    "article_id": "604765",
+    "modified": "2023-11-25T11:20:00+09:00",
+    "correction": "Correction: An earlier version of this article said the woman went missing "
+                  "in 2019. She disappeared in July 2018.",
+}
+
+
+def discovery_articles(feed_items):
+    """The news/world articles and the feed-only one, as dicts the templates understand."""
+    out = []
+    for article_id, extra in WORLD_FROM_FEED.items():
+        item = feed_items[article_id]
+        path = re.sub(r"^https://www\.japantimes\.co\.jp", "", item["link"])
+        article = dict(
+            article_id=article_id, path=path, headline=item["title"],
+            description=item["description"], authors=item["authors"],
+            published=_iso(item["pub_date"]), tags=item["tags"],
+            images=list(zip([item["image"]], extra["captions"], strict=True)),
+            feed_credit=item["credit"],
+        )
+        article.update({k: v for k, v in extra.items() if k != "captions"})
+        out.append(article)
+    out.extend(dict(a) for a in DISCOVERY_INVENTED)
+    for article in out:
+        article.setdefault("modified", None)
+        article.setdefault("paywalled", False)
+        article.setdefault("feed_credit", article.get("credit"))
+        sub = article.get("subsection")
+        article["subsection_slug"] = SUBSECTION_SLUGS[sub] if sub else None
+    return out
+
+
+def updated_article(articles):
+    """The ``updated`` variant's version of its article: a correction and an update time."""
+    article = dict(next(a for a in articles if a["article_id"] == UPDATED["article_id"]))
+    article["modified"] = UPDATED["modified"]
+    article["paragraphs"] = list(article["paragraphs"]) + [UPDATED["correction"]]
+    return article

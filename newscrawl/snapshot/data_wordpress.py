@@ -596,3 +596,50 @@ def _description(text, limit=160):
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0]
+
+
+def sitemap_only_articles():
+    """WordPress-era articles on no listing page: reachable only from a sitemap (invented)."""
+    out = [
+        dict(
+            listing=None,
+            path="/news/2020/02/11/national/sapporo-snow-festival-fewer-visitors/",
+            article_id="2477604",
+            headline="Sapporo Snow Festival draws fewer visitors amid virus fears and thin snow",
+            section="National", subsection=None, subsection_slug=None,
+            credit="Kyodo", authors=[], dateline="SAPPORO",
+            published="2020-02-11T17:25:40+09:00",
+            tags=["Sapporo", "Hokkaido", "festivals", "tourism", "coronavirus"],
+            images=[(f"{CDN}/2020/02/n-snowfest-a-20200212.jpg",
+                     "Visitors walk past a snow sculpture at Odori Park in Sapporo on Tuesday. "
+                     "| KYODO")],
+            ad_after=2, related_after=5,
+            related=[
+                ("https://www.japantimes.co.jp/news/2020/01/31/national/"
+                 "sapporo-snow-festival-trucks-snow/",
+                 "Sapporo trucks in snow from the mountains as festival nears"),
+            ],
+            paragraphs=[
+                "The Sapporo Snow Festival closed on Tuesday after drawing about 2 million "
+                "visitors, around 700,000 fewer than last year, as fears over the new "
+                "coronavirus kept many tourists from China and elsewhere away.",
+                "The organizing committee said attendance at the festival’s three sites was the "
+                "lowest in more than 30 years.",
+                "A lack of snow this winter also forced the city to bring in snow by truck from "
+                "mountain areas to build the large sculptures at Odori Park, and some smaller "
+                "pieces had to be scaled down.",
+                "Hotels in the city reported a wave of cancellations by groups from overseas "
+                "after China suspended group tours late last month.",
+                "“We did our best with the snow we had, but the empty spaces in front of the "
+                "sculptures were hard to see,” said a volunteer who has helped build sculptures "
+                "for a decade.",
+                "Volunteers from the Self-Defense Forces, who have helped build the biggest "
+                "sculptures since the festival’s early years, will take part again next year, "
+                "the committee said.",
+            ],
+        ),
+    ]
+    for article in out:
+        article.setdefault("description", _description(article["paragraphs"][0]))
+        article.setdefault("modified", None)
+    return out

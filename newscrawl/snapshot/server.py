@@ -10,6 +10,9 @@ With ``faults`` (a SPEC string, see ``newscrawl.snapshot.faults`` and docs/fault
 server injects errors, hangs, resets, truncated, slow, mislabelled and huge answers into the
 listing and article pages, reproducibly from ``seed``; ``server.faults`` records what it did.
 
+With ``variants`` (names from ``variants.json``) it serves a second state of the site: the
+variant's files replace, add or remove paths of the base snapshot.
+
 With ``latency`` (seconds) every answer waits that long before its first byte, like a real
 site far away. Off by default: the replay answers as fast as loopback allows. The crawl
 benchmark uses it to show what extraction costs once the site, not the CPU, sets the pace.
@@ -44,14 +47,40 @@ def is_loopback(host):
         return False
 
 
-class Snapshot:
-    """The manifest and files of one snapshot directory."""
+def load_variants(root=None):
+    """``variants.json`` of a snapshot: name -> {"description", "paths"}; {} when absent."""
+    path = (Path(root) if root is not None else SNAPSHOT_DIR) / "variants.json"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
-    def __init__(self, root=None):
+
+class Snapshot:
+    """The manifest and files of one snapshot directory, with ``variants`` laid over it.
+
+    A variant is a second state of the site (``variants.json``): each of its paths replaces
+    or adds a manifest entry whose file lives in ``site-variants/<name>/``, or, with
+    ``{"absent": true}``, removes the path (it answers 404). Variants apply in the order given.
+    """
+
+    def __init__(self, root=None, variants=()):
         self.root = Path(root) if root is not None else SNAPSHOT_DIR
         self.site_dir = self.root / "site"
         with open(self.root / "manifest.json", encoding="utf-8") as f:
             self.manifest = json.load(f)
+        self.variants = tuple(variants or ())
+        if self.variants:
+            known = load_variants(self.root)
+            for name in self.variants:
+                if name not in known:
+                    raise ValueError(f"unknown snapshot variant {name!r}; known: "
+                                     f"{', '.join(sorted(known)) or 'none'}")
+                for path, entry in known[name]["paths"].items():
+                    if entry.get("absent"):
+                        self.manifest.pop(path, None)
+                    else:
+                        self.manifest[path] = dict(entry, variant=name)
 
     def resolve(self, target):
         """The manifest key and entry for a request target, or (None, None)."""
@@ -65,8 +94,10 @@ class Snapshot:
         return None, None
 
     def read(self, entry):
-        file = (self.site_dir / entry["file"]).resolve()
-        if self.site_dir.resolve() not in file.parents:
+        base = (self.root / "site-variants" / entry["variant"] if "variant" in entry
+                else self.site_dir)
+        file = (base / entry["file"]).resolve()
+        if base.resolve() not in file.parents:
             raise PermissionError(entry["file"])
         return file.read_bytes()
 
@@ -146,10 +177,11 @@ MAX_LATENCY = 60
 
 
 def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0,
-                latency=0.0):
+                latency=0.0, variants=()):
     """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
     a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens. ``latency``:
-    seconds every answer waits (0 to ``MAX_LATENCY``)."""
+    seconds every answer waits (0 to ``MAX_LATENCY``). ``variants``: names from
+    ``variants.json`` to serve over the base snapshot (an unknown name is a ValueError)."""
     if not is_loopback(host):
         raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
     latency = float(latency or 0)
@@ -159,7 +191,8 @@ def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, s
     if host == "localhost":
         host = "127.0.0.1"
     injector = make_injector(faults, seed)
-    return SnapshotHTTPServer((host, port), Snapshot(root), quiet=quiet, faults=injector,
+    snapshot = Snapshot(root, variants=variants)
+    return SnapshotHTTPServer((host, port), snapshot, quiet=quiet, faults=injector,
                               latency=latency)
 
 
@@ -170,12 +203,15 @@ class SnapshotServer:
     The server listens on 127.0.0.1 on a free port and is always shut down on exit.
     ``SnapshotServer(faults="rate=0.2", seed=1)`` injects faults (docs/faults.md); what it
     injected stays readable after exit: ``server.faults.counts``, ``server.faults.injected``.
+    ``SnapshotServer(variants=("updated",))`` serves a second state of the site over the base
+    one (``variants.json``; docs/snapshot.md).
     """
 
     def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0,
-                 latency=0.0):
+                 latency=0.0, variants=()):
         self.root, self.port, self.host, self.quiet = root, port, host, quiet
         self.latency = latency
+        self.variants = tuple(variants or ())
         self.faults = make_injector(faults, seed)
         self.httpd = None
         self._thread = None
@@ -192,7 +228,8 @@ class SnapshotServer:
         if self.faults is not None:
             self.faults.stopping.clear()
         self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet,
-                                 faults=self.faults, latency=self.latency)
+                                 faults=self.faults, latency=self.latency,
+                                 variants=self.variants)
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="snapshot-server", daemon=True
         )
@@ -216,4 +253,4 @@ class SnapshotServer:
         return False
 
 
-__all__ = ["Snapshot", "SnapshotServer", "is_loopback", "make_server"]
+__all__ = ["Snapshot", "SnapshotServer", "is_loopback", "load_variants", "make_server"]

@@ -25,7 +25,7 @@ PAYWALL_PROMPT = (
     "us get the story right.</p><a class=\"subscribe-button\" href=\"/subscribe/\">SUBSCRIBE NOW"
     "</a></div>"
 )
-SECTION_HREF = {"Japan": "/news/japan/", "Business": "/business/"}
+SECTION_HREF = {"Japan": "/news/japan/", "Business": "/business/", "World": "/news/world/"}
 
 
 def esc(text):
@@ -504,3 +504,137 @@ def listing_page(section, page, pages, items, all_articles):
     )
     out.append(_template("current-footer.html"))
     return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# section pages of the discovery cases: a redesigned section (teaser markup that no listing
+# selector of the site knows) and a section whose stories a script loads (no links at all)
+
+
+def _trending_header(picks):
+    """The header with a "trending" strip of other sections' stories, inside <header>."""
+    items = "".join(f"<li><a href=\"{esc(path)}\">{esc(title)}</a></li>" for path, title in picks)
+    strip = ("  <div class=\"trending-now\"><div class=\"container\"><span class=\"trending-label"
+             f"\">TRENDING</span><ul class=\"trending-items\">{items}</ul></div></div>\n")
+    return strip
+
+
+def _chrome(name, canonical, description, picks_header, picks_aside, picks_footer, ld_type,
+            extra_metas=()):
+    """(head + header, aside, footer) of a current-layout section page with story links
+    outside the main content."""
+    title = f"{name} - The Japan Times"
+    metas = [
+        f"<link rel=\"canonical\" href=\"{esc(canonical)}\">",
+        f"<meta name=\"description\" content=\"{esc(description)}\">",
+        f"<meta property=\"og:title\" content=\"{esc(title)}\">",
+        f"<meta property=\"og:url\" content=\"{esc(canonical)}\">",
+        f"<meta property=\"og:image\" content=\"{DEFAULT_IMAGE}\">",
+        "<meta property=\"og:type\" content=\"website\">",
+        *extra_metas,
+    ]
+    ld = ("<script type=\"application/ld+json\">" + json.dumps({
+        "@context": "https://schema.org", "@type": ld_type, "name": title,
+        "url": canonical}) + "</script>")
+    top = head(title, "\n".join(metas), ld, "section", name.lower(), "", [], [])
+    top += header("section-page", name, "2023-11-25T02:06:04+09:00").replace(
+        "</header>", _trending_header(picks_header) + "</header>", 1)
+    most_read = "".join(
+        f"<li><span class=\"rank\">{i}</span><a href=\"{esc(path)}\">{esc(title)}</a></li>"
+        for i, (path, title) in enumerate(picks_aside, 1))
+    aside = (
+        "<aside class=\"sidebar section-sidebar\">\n"
+        "  <div class=\"ad-container sidebar-ad\"><p class=\"ad-label\">Advertisement</p><div "
+        "id=\"div-gpt-ad-sidebar-1\"><script>googletag.cmd.push(function() { googletag.display("
+        "'div-gpt-ad-sidebar-1'); });</script></div></div>\n"
+        f"  <div class=\"most-read-box\"><h2>Most read</h2><ol>{most_read}</ol></div>\n"
+        "  <div class=\"newsletter-signup\"><h2>Sign up for our newsletters</h2><form action=\""
+        "/newsletter/subscribe/\" method=\"post\"><input type=\"email\" name=\"email\" "
+        "placeholder=\"Your email address\"><button type=\"submit\">SIGN UP</button></form>"
+        "</div>\n</aside>\n"
+    )
+    picks = "".join(f"<li><a href=\"{esc(path)}\">{esc(title)}</a></li>"
+                    for path, title in picks_footer)
+    footer = _template("current-footer.html").replace(
+        "  <div class=\"container footer-bottom\">",
+        "  <div class=\"container footer-picks\"><h4>Editors’ picks</h4><ul>" + picks
+        + "</ul></div>\n  <div class=\"container footer-bottom\">", 1)
+    return top, aside, footer
+
+
+def redesigned_listing_page(section, name, page, pages, items, picks):
+    """A section page after a redesign: ``section.jt-stories > article.story-card`` teasers
+    and a plain "Next" link, none of which the listing selectors of the site match."""
+    base = f"/{section}/"
+    canonical = SITE_ORIGIN + base + (f"?pgno={page}" if page > 1 else "")
+    top, aside, footer = _chrome(
+        name, canonical, f"The latest {name.lower()} news from The Japan Times.",
+        picks["header"], picks["aside"], picks["footer"], "CollectionPage")
+    cards = []
+    for a in items:
+        if a["images"]:
+            img_url = thumb_of(a["images"][0][0])
+            alt = a["images"][0][1].rsplit(" | ", 1)[0]
+        else:
+            img_url, alt = DEFAULT_IMAGE, "Japan Times"
+        kicker = esc(a["subsection"] or a["section"])
+        kicker_href = SECTION_HREF[a["section"]] + (f"{a['subsection_slug']}/"
+                                                    if a.get("subsection_slug") else "")
+        cards.append(
+            "  <article class=\"story-card\" data-story-id=\"" + a["article_id"] + "\">"
+            f"<a class=\"story-card__media\" href=\"{esc(a['path'])}\" tabindex=\"-1\" "
+            f"aria-hidden=\"true\"><img src=\"{esc(img_url)}\" alt=\"{esc(alt)}\" "
+            "loading=\"lazy\" width=\"400\" height=\"267\"></a>"
+            "<div class=\"story-card__body\">"
+            f"<a class=\"story-card__kicker\" href=\"{esc(kicker_href)}\">{kicker}</a>"
+            f"<h3 class=\"story-card__title\"><a href=\"{esc(a['path'])}\">"
+            f"{esc(a['headline'])}</a></h3>"
+            f"<p class=\"story-card__dek\">{esc(a['description'])}</p>"
+            f"<time class=\"story-card__time\" datetime=\"{a['published']}\">"
+            f"{short_date(a['published'])}</time></div></article>\n"
+        )
+    pager = []
+    if page > 1:
+        prev = base if page == 2 else f"{base}?pgno={page - 1}"
+        pager.append(f"<a class=\"pager__link\" href=\"{prev}\">Previous</a>")
+    pager.append(f"<span class=\"pager__current\">Page {page}</span>")
+    if page < pages:
+        pager.append(f"<a class=\"pager__link\" href=\"{base}?pgno={page + 1}\">Next</a>")
+    main = (
+        "<div class=\"section-layout\">\n"
+        "<main id=\"main-content\" class=\"main-container section-page section-page--v2\">\n"
+        f"<header class=\"section-masthead\"><h1 class=\"section-masthead__title\">{name.upper()}"
+        "</h1><ul class=\"section-masthead__nav\"><li><a href=\"" + base + "politics/\">Politics"
+        "</a></li><li><a href=\"" + base + "crime-legal/\">Crime &amp; Legal</a></li><li><a "
+        "href=\"" + base + "science-health/\">Science &amp; Health</a></li></ul></header>\n"
+        "<section class=\"jt-stories\" aria-label=\"Latest stories\">\n" + "".join(cards)
+        + "</section>\n"
+        "<nav class=\"pager\" aria-label=\"Pages\">" + "".join(pager) + "</nav>\n"
+        "</main>\n" + aside + "</div>\n"
+    )
+    return top + main + footer
+
+
+def app_shell_page(section, name, picks):
+    """A section page whose stories a script loads from the API: the main content holds no
+    article link at all (and no noscript fallback listing them)."""
+    canonical = SITE_ORIGIN + f"/{section}/"
+    top, aside, footer = _chrome(
+        name, canonical, f"{name}: editorials, commentary and letters from The Japan Times.",
+        picks["header"], picks["aside"], picks["footer"], "CollectionPage")
+    main = (
+        "<div class=\"section-layout\">\n"
+        "<main id=\"main-content\" class=\"main-container section-page section-page--app\">\n"
+        f"<header class=\"section-masthead\"><h1 class=\"section-masthead__title\">{name.upper()}"
+        "</h1><ul class=\"section-masthead__nav\"><li><a href=\"/editorials/\">Editorials</a>"
+        "</li><li><a href=\"/commentary/\">Commentary</a></li><li><a href=\"/opinion/letters/\">"
+        "Letters</a></li><li><a href=\"/opinion/cartoons/\">Cartoons</a></li></ul></header>\n"
+        f"<div id=\"jt-app\" data-endpoint=\"/api/v2/sections/{section}/stories?page=1&amp;"
+        f"per_page=20\" data-section=\"{section}\" aria-busy=\"true\">"
+        "<div class=\"jt-app__loading\"><span class=\"spinner\"></span>Loading…</div></div>\n"
+        "<noscript><p class=\"noscript-note\">Please enable JavaScript to read the latest "
+        f"{name.lower()} stories.</p></noscript>\n"
+        "<script src=\"/theme_japantimes/js/section-app.min.js?ver=2023.11.3\" defer></script>\n"
+        "</main>\n" + aside + "</div>\n"
+    )
+    return top + main + footer
