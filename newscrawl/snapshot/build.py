@@ -3,12 +3,15 @@
 Inputs, all inside this package:
 - ``sources/``: the real 2020 WordPress article page (kept byte for byte and used as the
   template of every WordPress-era page), the real 2023 RSS feed (URLs, headlines, credits,
-  tags, ids and images of the current-layout articles) and the naive text of the 2019 article.
+  tags, ids and images of the current-layout articles; the format and the items of the
+  generated ``/feed/``) and the naive text of the 2019 article.
 - ``data_wordpress.py`` / ``data_current.py``: the article data (invented text).
 - ``templates_current.py``: the current-layout page and listing markup.
 
-Outputs: ``site/`` (the served files), ``manifest.json`` and ``expected.json``. The output is
-deterministic: no clock, no randomness, sorted keys.
+Outputs: ``site/`` (the served files), ``manifest.json`` and ``expected.json``, and, from
+``build_discovery.py``, the feeds, sitemaps and discovery sections in ``site/``,
+``site-variants/`` and ``variants.json``. The output is deterministic: no clock, no randomness,
+sorted keys, gzip with mtime 0.
 """
 
 import html
@@ -684,6 +687,8 @@ def build(out_root=None):
         "wordpress": sum(r["layout"] == "wordpress" for r in expected),
         "current": sum(r["layout"] == "current" for r in expected),
         "paywalled": len(special_urls["paywalled"]),
+        "discovery_articles": len(discovery["articles"]),
+        "variants": len(discovery["variants"]),
     }
 
 
