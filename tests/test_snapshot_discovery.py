@@ -546,6 +546,8 @@ def test_expected_articles_per_source():
         expected_articles(sections=("business",), sources=("feeds", "sitemaps")))
     with pytest.raises(ValueError):
         expected_articles(sources=("rss",))
+    with pytest.raises(TypeError):
+        expected_articles(sections="news/japan")
     with pytest.raises(ValueError):
         expected_articles(variants=("nope",))
 

@@ -80,6 +80,8 @@ def expected_articles(root=None, sections=None, sources=None, variants=()):
     ``broken`` the malformed documents give nothing. Records are copies, in ``expected.json``
     order (the listing-reachable ``articles`` first, then ``discovery.articles``)."""
     truth = load_expected(root)
+    if isinstance(sections, str) or isinstance(sources, str):
+        raise TypeError("sections and sources are collections of names, not one string")
     sections = set(DEFAULT_SECTIONS if sections is None else sections)
     sources = tuple(DISCOVERY_SOURCES if sources is None else sources)
     unknown = set(sources) - set(DISCOVERY_SOURCES)
