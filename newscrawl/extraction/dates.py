@@ -177,6 +177,18 @@ def as_day(value):
     return value if not isinstance(value, datetime) else value.date()
 
 
+def as_timestamp(value, *, end_of_day=False):
+    """Epoch seconds of an aware datetime, or of a bare date's first (or last) second in UTC.
+
+    Discovery dates (sitemap ``lastmod``, feed dates) are compared with the state's record in
+    these units; a bare date says only the day, so the caller chooses which way to err.
+    """
+    if isinstance(value, datetime):
+        return value.timestamp()
+    start = datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+    return start + 86399 if end_of_day else start
+
+
 def same_moment(published, modified, timezone="UTC"):
     """True when ``modified`` says nothing new: the same instant, or a bare date (no time on
     the page) on the day of publication, as the WordPress "Last Modified: Feb 18, 2020" is."""

@@ -65,6 +65,21 @@ class Site:
     paywall_markers: tuple = ()
     # Monitors: the lowest acceptable share of articles with authors or a credit, in percent.
     min_byline_coverage: float = 60
+    # --- discovery (newscrawl.discovery) ---------------------------------------------------
+    # The site's RSS/Atom feeds (paths or URLs), and per-section feed URL templates with
+    # "{section}" for the section path. A feed that answers 404 is logged as absent.
+    feeds: tuple = ()
+    section_feeds: tuple = ()
+    # Sitemaps besides the ``Sitemap:`` lines of robots.txt (paths or URLs).
+    sitemaps: tuple = ()
+    # A date-organised sitemap's period, from its URL: a regex with groups ``year`` and
+    # optional ``month``/``day`` (lets a date-range backfill skip the sitemaps outside it).
+    sitemap_period: str = ""
+    # The section an article URL belongs to: (regex on the URL path, "template" filled from
+    # its named groups), first match wins. Feeds and sitemaps are filtered by sections this way.
+    url_sections: tuple = ()
+    # The article id in a feed entry's guid (group 1), e.g. r"/article/(\d+)/".
+    feed_article_id: str = ""
     extra: dict = field(default_factory=dict)
 
     @property
@@ -86,6 +101,27 @@ class Site:
         return re.compile("|".join(f"(?P<{kind}>{pattern})"
                                    for kind, pattern in self.boilerplate_text.items()),
                           re.IGNORECASE | re.DOTALL)
+
+    def absolute(self, path_or_url):
+        """A declared feed or sitemap location as a URL on the site's preferred host."""
+        return path_or_url if "://" in path_or_url else self.base_url + path_or_url
+
+    @cached_property
+    def url_sections_re(self):
+        return tuple((re.compile(pattern), template) for pattern, template in self.url_sections)
+
+    def section_of(self, path):
+        """The section path an article URL path belongs to (``/news/2023/11/24/japan/x/`` ->
+        ``news/japan``), or None."""
+        for pattern, template in self.url_sections_re:
+            m = pattern.match(path)
+            if m:
+                return template.format(**m.groupdict())
+        return None
+
+    @cached_property
+    def feed_article_id_re(self):
+        return re.compile(self.feed_article_id) if self.feed_article_id else None
 
     def owns_host(self, host):
         host = (host or "").lower()

@@ -156,4 +156,17 @@ SITE = Site(
                      "xpath:/html/body[contains(concat(' ', normalize-space(@class), ' '), "
                      "' article-page--premium ')]"),
     min_byline_coverage=60,
+    # Discovery. /feed/ is live and read by production feed readers (2023 copy in the
+    # snapshot); per-section feed URLs are not attested, so the WordPress form is tried and a
+    # 404 only logged. Sitemaps come from robots.txt's Sitemap: lines (none is attested for the
+    # current site; the old news-sitemapN.xml files are stale).
+    feeds=("/feed/",),
+    section_feeds=("/{section}/feed/",),
+    sitemap_period=r"-(?P<year>\d{4})(?:-(?P<month>\d{2}))?\.xml",
+    url_sections=(
+        (r"^/news/\d{4}/\d{2}/\d{2}/(?P<sub>[a-z0-9-]+)/", "news/{sub}"),
+        (r"^/(?P<top>[a-z0-9-]+)/\d{4}/\d{2}/\d{2}/", "{top}"),
+    ),
+    # <guid isPermaLink="false">https://www.japantimes.co.jp/article/604767/</guid>
+    feed_article_id=r"/article/(\d+)/?$",
 )
