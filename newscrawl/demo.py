@@ -44,6 +44,7 @@ def summary(report, feed):
         "  duplicates:          "
         + (", ".join(f"{k}: {v}" for k, v in report["duplicates"].items()) or "none"),
     ]
+    lines += discovery_lines(report)
     failed = report.get("failed_pages") or []
     if report.get("http_errors"):
         lines.append("  HTTP errors:         "
@@ -59,6 +60,43 @@ def summary(report, feed):
     lines.append("  monitors:            " + (
         "passed" if monitors.get("passed") else f"FAILED: {'; '.join(monitors['failures'])}"))
     return "\n".join(lines)
+
+
+def discovery_lines(report):
+    """Per source and per section: links found, new and updated articles, requests spent."""
+    r = report.get("requests") or {}
+    lines = []
+    if r.get("total"):
+        per = r.get("per_new_or_updated_article")
+        lines.append(f"  requests:            {r['total']} (discovery documents "
+                     f"{r['discovery_documents']}, article pages {r['article_pages']})"
+                     + (f", {per:g} per new or updated article" if per is not None else ""))
+    sources = report.get("sources") or {}
+    if sources:
+        lines.append("  sources:             links / new / updated / requests")
+        for name, s in sorted(sources.items()):
+            if s["status"] in ("absent", "skipped", "disallowed"):
+                state = {"absent": "absent (404)", "skipped": "outside the date range",
+                         "disallowed": "forbidden by robots.txt"}[s["status"]]
+                lines.append(f"    {name:<40} {state}")
+            elif s["status"] == "index":
+                lines.append(f"    {name:<40} index of {s.get('children', 0)} sitemaps")
+            else:
+                text = f"{s['links']} / {s['new']} / {s['updated']} / {s['requests']}"
+                if s.get("error"):
+                    text += f"  {s['status'].upper()}: {s['error']}"
+                lines.append(f"    {name:<40} {text}")
+    sections = report.get("sections") or {}
+    if sections:
+        lines.append("  sections:            links / new / updated / requests")
+        for name, s in sections.items():
+            lines.append(f"    {name:<40} {s['links']} / {s['new']} / {s['updated']} / "
+                         f"{s['requests']}")
+    fallbacks = report.get("listing_fallbacks") or {}
+    if fallbacks:
+        lines.append("  listing fallbacks:   " + ", ".join(
+            f"{k} ({v} pages)" for k, v in fallbacks.items()))
+    return lines
 
 
 def main(argv=None):

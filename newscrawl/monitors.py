@@ -5,6 +5,8 @@ the crawl's stats (docs/ARCHITECTURE.md). A monitor fails when:
 
 - **Articles exported**: listing pages were parsed but no article came of them: none exported,
   none unchanged, none skipped as already exported (the teaser-link selectors found nothing);
+- **Discovery sources**: an asked-for section, feed or sitemap gave no article link (broken,
+  malformed, a redesign no fallback could read); absent (404) sources are not judged;
 - **Field coverage**: ``headline``, ``published_at`` or ``body`` is missing from more than
   ``100 - NEWSCRAWL_MIN_COVERAGE`` percent of the articles checked by the validation pipeline;
 - **Byline coverage**: fewer than the site's threshold of exported articles have ``authors`` or
@@ -31,6 +33,7 @@ import warnings
 from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 
+from newscrawl.discovery.sources import STAT_SOURCES, silent_sources
 from newscrawl.state.sqlite import site_name
 
 logger = logging.getLogger(__name__)
@@ -91,7 +94,8 @@ class NewscrawlMonitor(Monitor):
         return self.settings.getint("NEWSCRAWL_MONITOR_MIN_ITEMS", 3)
 
     def ignored_drops(self):
-        reasons = self.settings.getlist("NEWSCRAWL_DROPPED_IGNORE_REASONS", ["older_than_since"])
+        reasons = self.settings.getlist("NEWSCRAWL_DROPPED_IGNORE_REASONS",
+                                        ["older_than_since", "newer_than_until"])
         return sum(self.count(f"newscrawl/dropped/{reason}") for reason in reasons)
 
 
@@ -117,6 +121,22 @@ class ArticlesExportedMonitor(NewscrawlMonitor):
                 f"{self.count('newscrawl/dropped')} dropped): the teaser or article selectors "
                 "may be broken"
             )
+
+
+@monitors.name("Discovery sources")
+class DiscoverySourcesMonitor(NewscrawlMonitor):
+    """Every asked-for way in gives article links: a section's listing pages, each feed, each
+    sitemap. A source that answered 404 is absent, not silent; an hourly run that finds links
+    but nothing new is healthy."""
+
+    @monitors.name("every source gives article links")
+    def test_every_source_gives_links(self):
+        sources = self.stats.get(STAT_SOURCES) or {}
+        if not sources:
+            self.skipTest("no discovery source was asked")
+        silent = silent_sources(sources)
+        if silent:
+            self.fail(f"{len(silent)} source(s) gave no article link: " + "; ".join(silent))
 
 
 @monitors.name("Field coverage")
@@ -202,6 +222,7 @@ class DroppedPagesMonitor(NewscrawlMonitor):
 class CrawlMonitorSuite(MonitorSuite):
     monitors = [
         ArticlesExportedMonitor,
+        DiscoverySourcesMonitor,
         FieldCoverageMonitor,
         BylineCoverageMonitor,
         DroppedPagesMonitor,

@@ -116,7 +116,7 @@ LOG_LEVEL = "INFO"
 # or {"<site>": percent, "default": percent}. A site module's `min_byline_coverage` wins.
 NEWSCRAWL_MIN_BYLINE_COVERAGE = {"japantimes": 60, "default": 50}
 # Drop reasons that are the user's choice, not a fault: not counted by the dropped-pages monitor.
-NEWSCRAWL_DROPPED_IGNORE_REASONS = ["older_than_since"]
+NEWSCRAWL_DROPPED_IGNORE_REASONS = ["older_than_since", "newer_than_until"]
 # Coverage monitors judge a run only when it checked/exported at least this many articles.
 NEWSCRAWL_MONITOR_MIN_ITEMS = 3
 # The dropped-pages monitor judges a run only when it parsed at least this many article pages.

@@ -53,9 +53,18 @@ async def _start_urls(s):
 def test_start_urls_are_only_on_the_site():
     import asyncio
 
-    s = spider(sections="news/national,business", _job="abc", unknown="whatever")
+    s = spider(sections="news/national,business", _job="abc", unknown="whatever",
+               discover="listings")
     urls = asyncio.run(_start_urls(s))
     assert urls == ["https://www.japantimes.co.jp/news/national/",
+                    "https://www.japantimes.co.jp/business/"]
+    s = spider(sections="news/national,business")
+    urls = asyncio.run(_start_urls(s)) + [r.url for r in s.start_listings()]
+    assert urls == ["https://www.japantimes.co.jp/feed/",
+                    "https://www.japantimes.co.jp/news/national/feed/",
+                    "https://www.japantimes.co.jp/business/feed/",
+                    "https://www.japantimes.co.jp/robots.txt",
+                    "https://www.japantimes.co.jp/news/national/",
                     "https://www.japantimes.co.jp/business/"]
 
 
@@ -153,6 +162,7 @@ def test_an_unknown_section_stops_the_crawl_at_once_listing_the_known_ones(tmp_p
     )
     assert proc.returncode == 1
     first_error = next(line for line in proc.stderr.splitlines() if "ERROR" in line)
-    assert "Unknown section(s) of The Japan Times: 'news/nope'" in first_error
+    assert "Unknown section(s) of The Japan Times: news/nope." in first_error
+    assert "Traceback" not in proc.stderr
     assert "Known sections: news/national, news/asia-pacific, news/japan, business" in first_error
     assert "downloader/request_count" not in proc.stderr

@@ -396,7 +396,8 @@ def start_requests(s):
 
 
 def test_start_yields_one_listing_request_per_section():
-    s = spider({"NEWSCRAWL_MIRROR": ""}, sections="news/national,business,news/national")
+    s = spider({"NEWSCRAWL_MIRROR": ""}, sections="news/national,business,news/national",
+               discover="listings")
     requests = start_requests(s)
     assert [r.url for r in requests] == [ORIGIN + "/news/national/", ORIGIN + "/business/"]
     for request, section in zip(requests, ["news/national", "business"], strict=True):
@@ -407,7 +408,7 @@ def test_start_yields_one_listing_request_per_section():
 
 
 def test_start_covers_the_default_sections():
-    requests = start_requests(spider())
+    requests = start_requests(spider(discover="listings"))
     assert [r.url for r in requests] == [SITE.section_url(s) for s in SITE.default_sections]
     assert len(requests) == 4
 

@@ -4,6 +4,10 @@ Spidermon logs failed monitors but leaves the exit status alone; cron, systemd a
 the exit status. The monitor suite (``newscrawl.monitors``) sets the stat
 ``newscrawl/monitors/failed``; this command exits with status 1 when it is above zero, as Scrapy
 already does when a crawler fails to start.
+
+A bad spider argument (``-a sections=nope``, ``-a since=yesterday``...) is refused before the
+crawl starts: one ``ERROR:`` line on stderr saying what is wrong and what is accepted, exit
+status 1, no traceback (the spider raises ``newscrawl.spiders.base.BadArgument``).
 """
 
 import sys
@@ -11,6 +15,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
+from newscrawl.spiders.base import BadArgument
 
 MONITORS_FAILED_EXIT = 1
 
@@ -25,8 +30,29 @@ class Command(ScrapyCrawlCommand):
         self.started_crawlers.append(crawler)
         return crawler
 
+    def bad_argument(self, args, opts):
+        """The message of a bad spider argument, or None. The spider checks its arguments in
+        ``__init__``; building one here, before any crawler, costs nothing and keeps the
+        traceback Scrapy would print off the terminal."""
+        if len(args) != 1:
+            return None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+        except KeyError:
+            return None  # Scrapy says so itself
+        try:
+            spidercls(**opts.spargs)
+        except BadArgument as error:
+            return str(error)
+        return None
+
     def run(self, args, opts):
         self.started_crawlers = []
+        message = self.bad_argument(args, opts)
+        if message:
+            print(f"ERROR: {message}", file=sys.stderr)
+            self.exitcode = 1
+            return
         super().run(args, opts)
         failures = []
         for crawler in self.started_crawlers:

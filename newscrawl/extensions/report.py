@@ -7,8 +7,10 @@ off, ``<feed stem>.report.json`` is written beside the run's feed: the per-run f
 file. The report holds: articles exported (new, updated, repeated), unchanged, requests not sent,
 duplicates by key, dropped by reason, stripped blocks by kind, articles flagged (exported but
 worth a look, e.g. undecodable text), listing pages per section, HTTP errors by status, field
-coverage in percent for every key of the record (a key is covered when its value is neither
-null nor an empty list; null for all when nothing was exported), and the monitors' verdict.
+coverage in percent for every key of the record (a key is covered when its value is neither null
+nor an empty list; null for all when nothing was exported), what each discovery source
+(listing, feed, sitemap) found and cost, also per section, the requests spent per new or
+updated article, and the monitors' verdict.
 
 Coverage is counted as items are exported, in the stats ``newscrawl/coverage/<key>`` and
 ``newscrawl/coverage/authors_or_credit`` (the byline monitor reads the latter).
@@ -23,6 +25,7 @@ from scrapy import signals
 from scrapy.extensions.feedexport import FeedExporter
 
 from newscrawl.addon import feed_path
+from newscrawl.discovery.sources import STAT_SOURCES, by_section
 from newscrawl.export.feeds import run_id
 from newscrawl.items import ARTICLE_KEYS
 from newscrawl.state.sqlite import is_fresh, site_name
@@ -66,8 +69,26 @@ def report_path_for_feed(feed):
     return stem + REPORT_SUFFIX
 
 
+def request_counts(stats, sources):
+    """Requests spent: on discovery documents (robots.txt, feeds, sitemaps, listing pages) and
+    on article pages, and article requests per new or updated article."""
+    total = stats.get("downloader/request_count", 0)
+    listing = sum(s["requests"] for name, s in sources.items() if name.startswith("listing:"))
+    documents = (stats.get("newscrawl/discovery/documents", 0) + listing
+                 + stats.get("robotstxt/request_count", 0))
+    articles = max(total - documents, 0)
+    changed = stats.get("newscrawl/exported/new", 0) + stats.get("newscrawl/exported/updated", 0)
+    return {
+        "total": total,
+        "discovery_documents": documents,
+        "article_pages": articles,
+        "per_new_or_updated_article": round(articles / changed, 2) if changed else None,
+    }
+
+
 def build_report(stats, *, spider, run, feeds=(), report_path=None):
     exported = stats.get("item_scraped_count", 0)
+    sources = stats.get(STAT_SOURCES) or {}
     coverage = {
         key: (round(100.0 * stats.get(COVERAGE + key, 0) / exported, 1) if exported else None)
         for key in ARTICLE_KEYS
@@ -101,7 +122,16 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
             "skipped_seen": stats.get("newscrawl/requests/skipped_seen", 0),
             "skipped_duplicate": stats.get("newscrawl/requests/skipped_duplicate", 0),
             "recrawl": stats.get("newscrawl/requests/recrawl", 0),
+            "changed_signal": stats.get("newscrawl/requests/changed", 0),
+            **request_counts(stats, sources),
         },
+        # per source ("listing:news/japan", "feed:/feed/", "sitemap:/news-sitemap.xml"):
+        # status, links found, kept (asked sections and dates), requests, new, updated, and
+        # the same per section
+        "sources": sources,
+        "sections": by_section(sources),
+        "listing_fallbacks": _group(stats, "newscrawl/listings/fallback/"),
+        "filled_from_sources": _group(stats, "newscrawl/filled/"),
         "duplicates": _group(stats, "newscrawl/duplicates/"),
         "dropped": {
             "total": stats.get("newscrawl/dropped", 0),
@@ -117,7 +147,11 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
             "by_section": _group(stats, "newscrawl/pages/listing/"),
         },
         "http_errors": http_errors,
-        "download_errors": _group(stats, "downloader/exception_type_count/"),
+        # requests not sent on purpose (exported before, already requested) are counted
+        # under "requests", not as errors
+        "download_errors": {k: v for k, v in
+                            _group(stats, "downloader/exception_type_count/").items()
+                            if not k.endswith(".IgnoreRequest")},
         # pages that could not be fetched after retries: [{url, reason}] (the spider's stats)
         "failed_pages": list(stats.get("newscrawl/failed_pages") or []),
         "field_coverage": coverage,
@@ -143,6 +177,14 @@ def summary_lines(report):
         f"  duplicates: {_inline(report['duplicates']) or 'none'}; "
         f"dropped: {report['dropped']['total']} {_inline(report['dropped']['by_reason'])}".rstrip(),
     ]
+    if r.get("total"):
+        per = r.get("per_new_or_updated_article")
+        lines.append(f"  requests: {r['total']} (discovery documents {r['discovery_documents']},"
+                     f" article pages {r['article_pages']})"
+                     + (f"; {per:g} article requests per new or updated article"
+                        if per is not None else "; no new or updated article"))
+    for line in source_lines(report.get("sources") or {}):
+        lines.append("  " + line)
     if report["stripped"]:
         lines.append(f"  stripped blocks: {_inline(report['stripped'])}")
     if report.get("flagged"):
@@ -161,6 +203,25 @@ def summary_lines(report):
                                        else f"FAILED ({len(monitors['failures'])})"))
     if report["report"]:
         lines.append(f"  report: {report['report']}")
+    return lines
+
+
+def source_lines(sources):
+    """One line per discovery source: what it found and what came of it."""
+    lines = []
+    for name, s in sorted(sources.items()):
+        if s["status"] in ("absent", "skipped", "disallowed"):
+            lines.append(f"source {name}: {s['status']}")
+            continue
+        if s["status"] == "index":
+            lines.append(f"source {name}: index of {s.get('children', 0)} sitemaps")
+            continue
+        text = (f"source {name}: links {s['links']}"
+                + (f" (kept {s['kept']})" if s["kept"] != s["links"] else "")
+                + f", new {s['new']}, updated {s['updated']}, requests {s['requests']}")
+        if s.get("error"):
+            text += f" [{s['status']}: {s['error']}]"
+        lines.append(text)
     return lines
 
 
