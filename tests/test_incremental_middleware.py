@@ -124,3 +124,57 @@ def test_retries_and_redirect_hops_are_not_duplicates(tmp_path):
 def test_no_state_yet_sends_everything(tmp_path):
     mw, _ = middleware(tmp_path / "empty")
     assert sent(mw, OLD)
+
+
+# --- change signals from discovery (sitemap lastmod, feed dates) ---------------------------
+def ts(text):
+    return datetime.fromisoformat(text).timestamp()
+
+
+def test_a_newer_change_signal_fetches_an_old_exported_article_again(state_dir):
+    mw, stats = middleware(state_dir)
+    newer = ts("2023-11-25T10:00:00+09:00")
+    assert sent(mw, OLD, meta={"newscrawl_changed": newer})
+    assert stats.get_value("newscrawl/requests/changed") == 1
+
+
+def test_a_signal_no_newer_than_the_record_does_not(state_dir):
+    mw, stats = middleware(state_dir)
+    assert not sent(mw, OLD, meta={"newscrawl_changed": ts("2020-02-18T18:07:56+09:00")})
+    assert not sent(mw, OLD + "?x=1", meta={"newscrawl_changed": ts("2019-01-01T00:00:00")})
+    assert stats.get_value("newscrawl/requests/changed") is None
+
+
+def test_a_signal_that_fetched_an_unchanged_page_is_remembered(state_dir):
+    newer = ts("2023-11-25T10:00:00+09:00")
+    with StateStore.for_site(state_dir, "japantimes") as store:
+        store.note_signal(OLD, newer)
+        assert store.get(OLD).signal_ts == newer
+    mw, _ = middleware(state_dir)
+    assert not sent(mw, OLD, meta={"newscrawl_changed": newer})
+    mw, _ = middleware(state_dir)
+    assert sent(mw, OLD, meta={"newscrawl_changed": newer + 60})
+
+
+def test_a_signal_retry_is_sent_only_when_the_first_request_was_skipped(state_dir):
+    mw, _ = middleware(state_dir)
+    assert not sent(mw, OLD)  # skipped: exported before, no signal
+    newer = ts("2023-11-25T10:00:00+09:00")
+    retry = {"newscrawl_changed": newer, "newscrawl_signal_retry": True}
+    assert sent(mw, OLD, meta=retry, dont_filter=True)
+    new_url = "https://www.japantimes.co.jp/news/2023/11/24/japan/brand-new/"
+    assert sent(mw, new_url)  # fetched: not in the state
+    assert not sent(mw, new_url, meta=retry, dont_filter=True)  # never fetched twice
+    fresh, _ = middleware(state_dir, fresh="1")
+    assert sent(fresh, OLD)
+    assert not sent(fresh, OLD, meta=retry, dont_filter=True)
+
+
+def test_a_signal_retry_that_overtakes_its_first_request_takes_its_place(state_dir):
+    # Scrapy's scheduler is LIFO: the retry (with the newer signal) may come first
+    mw, stats = middleware(state_dir)
+    retry = {"newscrawl_changed": ts("2023-11-25T10:00:00+09:00"),
+             "newscrawl_signal_retry": True}
+    assert sent(mw, OLD, meta=retry, dont_filter=True)
+    assert not sent(mw, OLD, meta={"newscrawl_changed": ts("2020-02-18T18:07:56+09:00")})
+    assert stats.get_value("newscrawl/requests/skipped_duplicate") == 1

@@ -222,3 +222,35 @@ def test_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(RuntimeError):
         StateStore(path)
+
+
+def test_a_schema_1_database_gains_the_signal_column_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "japantimes.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE articles (canonical_url TEXT PRIMARY KEY, article_id TEXT,
+            content_hash TEXT, modified_at TEXT, published_at TEXT, published_ts REAL,
+            first_exported_at TEXT NOT NULL, last_exported_at TEXT NOT NULL, first_run TEXT,
+            last_run TEXT, exports INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;
+        CREATE TABLE pending (run_id TEXT NOT NULL, canonical_url TEXT NOT NULL, url TEXT,
+            article_id TEXT, content_hash TEXT, modified_at TEXT, published_at TEXT,
+            published_ts REAL, exported_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, canonical_url)) WITHOUT ROWID;
+        INSERT INTO articles VALUES ('https://x/a/', '1', 'sha256:aa', NULL,
+            '2020-02-18T18:07:56+09:00', 1582016876.0, '2026-01-01T00:00:00Z',
+            '2026-01-01T00:00:00Z', 'r1', 'r1', 1);
+        PRAGMA user_version=1;
+    """)
+    db.close()
+    with StateStore(str(path)) as store:
+        known = store.get("https://x/a/")
+        assert known.content_hash == "sha256:aa" and known.signal_ts is None
+        assert known.known_as_of() == 1582016876.0
+        store.stage("r2", {"canonical_url": "https://x/a/", "content_hash": "sha256:bb",
+                           "signal_ts": 1700000000.0})
+        store.commit_run("r2")
+        assert store.get("https://x/a/").signal_ts == 1700000000.0
+        assert store.get("https://x/a/").known_as_of() == 1700000000.0
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2

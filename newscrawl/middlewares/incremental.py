@@ -9,6 +9,15 @@ Two checks, before a request reaches the downloader:
    Only exported articles are in the state, so listing pages are never skipped by it; a request
    can also opt out with ``meta={"newscrawl_listing": True}`` or ``meta={"incremental": False}``.
    ``-a fresh=1`` turns this check off for one run.
+
+   A request that carries a change signal from discovery (``meta["newscrawl_changed"]``: a
+   sitemap ``lastmod``, a feed date, in epoch seconds) is sent, whatever the article's age,
+   when the signal is newer than anything the state knows of the article (its
+   ``modified_at``, ``published_at`` and the last signal that fetched it):
+   ``newscrawl/requests/changed``. A second request for a URL (``newscrawl_signal_retry``: a
+   later source gave a newer signal than the first request carried) is only sent when the
+   first was skipped by this check, or has not reached this middleware yet (it then takes the
+   first's place); it never fetches a page twice in one run.
 2. Within the run: a request whose URL normalises (tracking query and fragment stripped, http vs
    https, with or without ``www``) to one already requested is not sent:
    ``newscrawl/requests/skipped_duplicate``. Scrapy's own dupefilter only catches exact
@@ -33,6 +42,7 @@ logger = logging.getLogger(__name__)
 STAT_SKIPPED_SEEN = "newscrawl/requests/skipped_seen"
 STAT_SKIPPED_DUPLICATE = "newscrawl/requests/skipped_duplicate"
 STAT_RECRAWL = "newscrawl/requests/recrawl"
+STAT_CHANGED = "newscrawl/requests/changed"
 
 
 def site_hosts(spider):
@@ -56,6 +66,9 @@ class IncrementalMiddleware:
         self.stats = crawler.stats
         self.recrawl_seconds = crawler.settings.getfloat("NEWSCRAWL_RECRAWL_HOURS", 48) * 3600
         self.requested = set()
+        # URLs skipped as exported before in this run: a later, newer change signal may ask
+        # for them again (only them: everything else was fetched already).
+        self.skipped_seen = set()
         self._fresh = None
 
     @classmethod
@@ -78,7 +91,9 @@ class IncrementalMiddleware:
     def process_request(self, request, spider=None):
         spider = spider or self.crawler.spider
         hosts = site_hosts(spider)
-        if not request.dont_filter:
+        if request.meta.get("newscrawl_signal_retry"):
+            self._check_retry(request, hosts)
+        elif not request.dont_filter:
             self._check_requested(request, hosts)
         if self.fresh or request.meta.get("newscrawl_listing") or (
             request.meta.get("incremental") is False
@@ -100,9 +115,28 @@ class IncrementalMiddleware:
         self.stats.inc_value(STAT_SKIPPED_DUPLICATE)
         raise IgnoreRequest(f"Already requested in this run: {request.url}")
 
+    def _check_retry(self, request, hosts):
+        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        if key in self.skipped_seen and not self.fresh:
+            return  # the first request was skipped: the state decides again, on this signal
+        if key not in self.requested:
+            # The scheduler is LIFO: the retry came before the first request it repeats. It
+            # takes the first's place; the first, when it comes, is a duplicate.
+            self.requested.add(key)
+            return
+        raise IgnoreRequest(f"Already fetched in this run: {request.url}")
+
     def _check_state(self, request, hosts):
-        known = crawler_store(self.crawler).lookup_url(normalize_url(request.url, hosts=hosts))
+        url = normalize_url(request.url, hosts=hosts)
+        known = crawler_store(self.crawler).lookup_url(url)
         if known is None:
+            return
+        signal = request.meta.get("newscrawl_changed")
+        as_of = known.known_as_of()
+        if signal and as_of is not None and signal > as_of:
+            self.stats.inc_value(STAT_CHANGED)
+            logger.debug("Changed since its last export (source signal newer): %s",
+                         request.url)
             return
         if known.published_ts is not None and (
             known.published_ts >= time.time() - self.recrawl_seconds
@@ -110,6 +144,7 @@ class IncrementalMiddleware:
             self.stats.inc_value(STAT_RECRAWL)
             return
         self.stats.inc_value(STAT_SKIPPED_SEEN)
+        self.skipped_seen.add(_digest(normalize_url(request.url, hosts=hosts, keep_query=True)))
         raise IgnoreRequest(
             f"Exported by run {known.last_run} ({known.last_exported_at}), not due again: "
             f"{request.url}"

@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.addon import feed_path
+from newscrawl.discovery.sources import count_export
 from newscrawl.export.feeds import run_id
 from newscrawl.export.storage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
@@ -176,11 +177,21 @@ class StatePipeline:
         if entry is None:
             return
         _, kind, record = entry
+        meta = getattr(response, "meta", None) or {}
         self.stats.inc_value(KIND_STATS[kind])
+        count_export(self.stats, meta, kind)
+        record["signal_ts"] = meta.get("newscrawl_changed")
         self.store.stage(run_id(self.crawler.spider), record)
 
-    def item_not_exported(self, item, *args, **kwargs):
+    def item_not_exported(self, item, response=None, exception=None, *args, **kwargs):
         self._take(item)
+        # Fetched for a change signal and found unchanged: remember the signal, or the same
+        # lastmod would fetch the page again every run.
+        signal = (getattr(response, "meta", None) or {}).get("newscrawl_changed")
+        if signal and str(exception or "").startswith("unchanged"):
+            canonical = normalize_url(item.get("canonical_url") or item.get("url"),
+                                      hosts=site_hosts(self.crawler.spider))
+            self.store.note_signal(canonical, signal)
 
     def engine_stopped(self):
         spider = self.crawler.spider

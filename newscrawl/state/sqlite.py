@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_SUFFIX = ".sqlite3"
 # Page cache per connection, in KiB (negative = KiB for SQLite): bounded whatever the DB size.
 CACHE_KIB = 8192
@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS articles (
     last_exported_at  TEXT NOT NULL,
     first_run         TEXT,
     last_run          TEXT,
-    exports           INTEGER NOT NULL DEFAULT 1
+    exports           INTEGER NOT NULL DEFAULT 1,
+    signal_ts         REAL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_article_id ON articles (article_id)
     WHERE article_id IS NOT NULL;
@@ -68,6 +69,7 @@ CREATE TABLE IF NOT EXISTS pending (
     published_at  TEXT,
     published_ts  REAL,
     exported_at   TEXT NOT NULL,
+    signal_ts     REAL,
     PRIMARY KEY (run_id, canonical_url)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS runs (
@@ -84,8 +86,13 @@ CREATE TABLE IF NOT EXISTS runs (
 
 _ARTICLE_COLUMNS = (
     "canonical_url, article_id, content_hash, modified_at, published_at, published_ts, "
-    "first_exported_at, last_exported_at, first_run, last_run, exports"
+    "first_exported_at, last_exported_at, first_run, last_run, exports, signal_ts"
 )
+# Columns added since schema 1, added to older databases in place.
+_MIGRATIONS = {
+    "articles": {"signal_ts": "REAL"},
+    "pending": {"signal_ts": "REAL"},
+}
 
 
 class ArticleState(NamedTuple):
@@ -102,6 +109,15 @@ class ArticleState(NamedTuple):
     first_run: str | None
     last_run: str | None
     exports: int
+    # The newest change signal (sitemap lastmod, feed date; epoch seconds) a source gave for
+    # this article when it was last fetched: a later run fetches it again only for a newer one.
+    signal_ts: float | None = None
+
+    def known_as_of(self):
+        """Epoch seconds of the newest change the state knows of: modified_at, published_at or
+        the last change signal. A source's signal newer than this means the page changed."""
+        stamps = [self.signal_ts, published_timestamp(self.modified_at), self.published_ts]
+        return max((s for s in stamps if s is not None), default=None)
 
 
 def utc_now_iso():
@@ -208,6 +224,11 @@ class StateStore:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)
+                for table, columns in _MIGRATIONS.items():
+                    have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                    for column, kind in columns.items():
+                        if column not in have:
+                            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @classmethod
@@ -301,14 +322,14 @@ class StateStore:
         """Keep one exported article of a running run (durable, not yet visible to lookups).
 
         ``record``: canonical_url (required), url, article_id, content_hash, modified_at,
-        published_at.
+        published_at, signal_ts (the change signal its request carried, if any).
         """
         published_at = record.get("published_at")
         with self.transaction(synchronous="NORMAL"):
             self.db.execute(
                 "INSERT OR REPLACE INTO pending (run_id, canonical_url, url, article_id, "
-                "content_hash, modified_at, published_at, published_ts, exported_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "content_hash, modified_at, published_at, published_ts, exported_at, "
+                "signal_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     record["canonical_url"],
@@ -319,8 +340,19 @@ class StateStore:
                     published_at,
                     published_timestamp(published_at),
                     exported_at or utc_now_iso(),
+                    record.get("signal_ts"),
                 ),
             )
+
+    def note_signal(self, canonical_url, signal_ts):
+        """Remember a change signal that led to a fetch which found the article unchanged, so
+        the same signal does not fetch it again next run. Committed at once: it only saves
+        requests, and losing it costs one."""
+        if not signal_ts:
+            return
+        with self.transaction(synchronous="NORMAL") as db:
+            db.execute("UPDATE articles SET signal_ts = MAX(COALESCE(signal_ts, 0), ?) "
+                       "WHERE canonical_url = ?", (signal_ts, canonical_url))
 
     def pending_runs(self, except_run=None):
         """The runs that have staged exports not yet committed (other than ``except_run``)."""
@@ -347,9 +379,9 @@ class StateStore:
             db.execute(
                 "INSERT INTO articles (canonical_url, article_id, content_hash, modified_at, "
                 "published_at, published_ts, first_exported_at, last_exported_at, first_run, "
-                "last_run, exports) "
+                "last_run, exports, signal_ts) "
                 "SELECT canonical_url, article_id, content_hash, modified_at, published_at, "
-                "published_ts, exported_at, exported_at, run_id, run_id, 1 "
+                "published_ts, exported_at, exported_at, run_id, run_id, 1, signal_ts "
                 "FROM pending WHERE run_id = ? "
                 "ON CONFLICT (canonical_url) DO UPDATE SET "
                 "article_id = COALESCE(excluded.article_id, articles.article_id), "
@@ -357,7 +389,8 @@ class StateStore:
                 "published_at = COALESCE(excluded.published_at, articles.published_at), "
                 "published_ts = COALESCE(excluded.published_ts, articles.published_ts), "
                 "last_exported_at = excluded.last_exported_at, last_run = excluded.last_run, "
-                "exports = articles.exports + 1",
+                "exports = articles.exports + 1, "
+                "signal_ts = COALESCE(excluded.signal_ts, articles.signal_ts)",
                 (run_id,),
             )
             # Other URLs an article was fetched under (its canonical URL is the articles key).
