@@ -239,7 +239,12 @@ def test_a_feed_document_becomes_requests_and_a_broken_one_an_error(caplog):
     assert request.url == JAPAN
     broken = TextResponse(f"{BASE}/feed/", body=rss[:60],
                           request=Request(f"{BASE}/feed/", meta=meta))
+    (retry,) = list(s.parse_feed(broken))  # cut in transit? fetched again first
+    assert retry.url == f"{BASE}/feed/" and retry.meta["retry_times"] == 1
+    assert sources(s)["feed:/feed/"]["status"] != "error"
+    spent = TextResponse(f"{BASE}/feed/", body=rss[:60],
+                         request=Request(f"{BASE}/feed/", meta={**meta, "retry_times": 2}))
     with caplog.at_level(logging.ERROR):
-        assert list(s.parse_feed(broken)) == []
+        assert list(s.parse_feed(spent)) == []
     assert any(f"Broken feed {BASE}/feed/" in r.getMessage() for r in caplog.records)
     assert sources(s)["feed:/feed/"]["status"] == "error"

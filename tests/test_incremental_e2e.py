@@ -5,8 +5,9 @@
    the listing pages again.
 3. One article is changed in the snapshot; a third run whose recrawl window covers it exports
    exactly that article again.
-And a monitor test: a snapshot copy with a renamed class (a broken selector) makes the run fail
-with a non-zero exit status and an ERROR line naming the monitor.
+And two listing tests on a snapshot copy: a renamed teaser class is crawled through the
+main-content fallback with a WARNING; a listing whose article links are gone altogether makes
+the run fail with a non-zero exit status and an ERROR line naming the monitor.
 """
 
 import json
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newscrawl.snapshot import load_expected, load_manifest
+from newscrawl.snapshot import expected_articles, load_expected, load_manifest
 from newscrawl.snapshot.__main__ import copy_snapshot
 from newscrawl.snapshot.server import SnapshotHandler, SnapshotServer
 
@@ -74,9 +75,9 @@ def crawl(server, state_dir, feed_dir, *args):
     return proc, records, report, server.requests[already:]
 
 
-def article_paths(expected):
-    return {urlsplit(a["url"]).path for a in expected["articles"]
-            if set(a["section_path"]) & set(SECTIONS)}
+def article_paths(root):
+    """Every article of the sections, through every way in (feeds, sitemaps, listings)."""
+    return {urlsplit(a["url"]).path for a in expected_articles(root, sections=SECTIONS)}
 
 
 def listing_paths():
@@ -111,8 +112,7 @@ def snapshot_copy(tmp_path):
 def test_second_run_exports_nothing_and_an_updated_article_is_exported_again(
     tmp_path, snapshot_copy
 ):
-    expected = load_expected(snapshot_copy)
-    articles = article_paths(expected)
+    articles = article_paths(snapshot_copy)
     state, feeds = tmp_path / "state", tmp_path / "output"
     with RecordingServer(root=snapshot_copy) as server:
         # 1. everything is new
@@ -155,20 +155,49 @@ def test_second_run_exports_nothing_and_an_updated_article_is_exported_again(
     assert site["runs"] == 3
 
 
-def test_a_broken_selector_fails_the_run_with_an_error_naming_the_monitor(
+def test_a_renamed_teaser_class_is_crawled_through_the_fallback_with_a_warning(
     tmp_path, snapshot_copy
 ):
-    # the site renames the class of its listing teasers: no article link is found any more
+    # the site renames the class of its listing teasers: none of its selectors matches
     for section in SECTIONS:
-        for page in (snapshot_copy / "site" / section).glob("index*.html"):
+        for page in (snapshot_copy / "site" / section).rglob("index*.html"):
             html = page.read_text("utf-8")
             assert "archive_story" in html
             page.write_text(html.replace("archive_story", "archive-story-v2"), "utf-8")
     with RecordingServer(root=snapshot_copy) as server:
-        proc, records, report, _ = crawl(server, tmp_path / "state", tmp_path / "output")
+        proc, records, report, _ = crawl(server, tmp_path / "state", tmp_path / "output",
+                                         "-a", "discover=listings")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    listed = {urlsplit(a["url"]).path
+              for a in expected_articles(snapshot_copy, sections=SECTIONS,
+                                         sources=("listings",))}
+    assert {urlsplit(r["canonical_url"]).path for r in records} == listed
+    warnings = [line for line in proc.stderr.splitlines()
+                if "WARNING" in line and "teaser selectors matched" in line]
+    assert sorted(w.split("Section ")[1].split(":")[0] for w in warnings) == sorted(SECTIONS)
+    assert report["listing_fallbacks"] == {s: 2 for s in SECTIONS}
+    assert report["monitors"]["passed"] is True
+
+
+def test_a_listing_without_article_links_fails_the_run_with_an_error_naming_the_monitor(
+    tmp_path, snapshot_copy
+):
+    # the site's listings now load their teasers with JavaScript: no article link is left
+    for section in SECTIONS:
+        for page in (snapshot_copy / "site" / section).rglob("index*.html"):
+            html = page.read_text("utf-8")
+            page.write_text(html.replace("https://www.japantimes.co.jp/news/20", "#news-20")
+                            .replace('href="/news/20', 'href="#news-20'), "utf-8")
+    with RecordingServer(root=snapshot_copy) as server:
+        proc, records, report, _ = crawl(server, tmp_path / "state", tmp_path / "output",
+                                         "-a", "discover=listings")
     assert proc.returncode == 1, proc.stderr[-4000:]
     assert records == []
     error_lines = [line for line in proc.stderr.splitlines() if "ERROR:" in line]
+    assert any("Monitor failed: Discovery sources" in line and "listing:news/national" in line
+               for line in error_lines), error_lines
     assert any("Monitor failed: Articles exported/articles from listing pages" in line
                for line in error_lines), error_lines
+    assert any("Listing page https://www.japantimes.co.jp/news/national/" in line
+               and "gives no article link" in line for line in error_lines), error_lines
     assert report["monitors"]["passed"] is False

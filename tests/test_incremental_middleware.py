@@ -178,3 +178,15 @@ def test_a_signal_retry_that_overtakes_its_first_request_takes_its_place(state_d
     assert sent(mw, OLD, meta=retry, dont_filter=True)
     assert not sent(mw, OLD, meta={"newscrawl_changed": ts("2020-02-18T18:07:56+09:00")})
     assert stats.get_value("newscrawl/requests/skipped_duplicate") == 1
+
+
+def test_the_downloaders_retry_of_a_signal_request_is_sent(state_dir):
+    # a 503 on the request that a newer signal let through: its retry is the same fetch
+    mw, _ = middleware(state_dir)
+    request = Request(OLD, dont_filter=True,
+                      meta={"newscrawl_changed": ts("2023-11-25T10:00:00+09:00"),
+                            "newscrawl_signal_retry": True})
+    assert mw.process_request(request) is None
+    retry = request.replace(dont_filter=True)
+    retry.meta["retry_times"] = 1
+    assert mw.process_request(retry) is None

@@ -88,13 +88,16 @@ def _same(a, b):
             and sorted(parse_qsl(pa.query)) == sorted(parse_qsl(pb.query)))
 
 
-def next_page(response, listing, page):
+def next_page(response, listing, page, listings=()):
     """The URL of the listing's next page and how it was found (``selector``, ``rel_next``,
-    ``page_number``), or (None, None)."""
-    if listing is not None and listing.next_page:
-        href = response.css(listing.next_page).get()
-        if href:
-            return urljoin(response.url, href.strip()), "selector"
+    ``page_number``), or (None, None). ``listing``: the site's layout that read the teasers;
+    when none did (``None``), the next-page selectors of all the site's ``listings``, since a
+    redesign may keep the pager."""
+    for candidate in [listing] if listing is not None else listings:
+        if candidate.next_page:
+            href = response.css(candidate.next_page).get()
+            if href:
+                return urljoin(response.url, href.strip()), "selector"
     href = response.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href").get()
     if href:
         return urljoin(response.url, href.strip()), "rel_next"

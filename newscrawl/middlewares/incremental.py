@@ -93,6 +93,9 @@ class IncrementalMiddleware:
         hosts = site_hosts(spider)
         if request.meta.get("newscrawl_signal_retry"):
             self._check_retry(request, hosts)
+            # Let through: from here on it is the article's one request of this run, and the
+            # downloader's retries of it (copies of its meta) are retries, not second asks.
+            del request.meta["newscrawl_signal_retry"]
         elif not request.dont_filter:
             self._check_requested(request, hosts)
         if self.fresh or request.meta.get("newscrawl_listing") or (
@@ -143,8 +146,10 @@ class IncrementalMiddleware:
         ):
             self.stats.inc_value(STAT_RECRAWL)
             return
-        self.stats.inc_value(STAT_SKIPPED_SEEN)
-        self.skipped_seen.add(_digest(normalize_url(request.url, hosts=hosts, keep_query=True)))
+        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        if key not in self.skipped_seen:  # counted once per article, not per asking source
+            self.skipped_seen.add(key)
+            self.stats.inc_value(STAT_SKIPPED_SEEN)
         raise IgnoreRequest(
             f"Exported by run {known.last_run} ({known.last_exported_at}), not due again: "
             f"{request.url}"

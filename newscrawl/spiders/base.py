@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -366,9 +367,7 @@ class SectionSpider(scrapy.Spider):
                          article_id_re=self.site.feed_article_id_re,
                          content_type=content_type.decode("latin-1"))
         if read.error:
-            set_status(stats, source, "error", read.error)
-            logger.error("Broken feed %s: %s; its articles are not found through it",
-                         response.url, read.error)
+            yield from self.broken_document(response, "feed", read.error)
             return
         set_status(stats, source, "fetched")
         self.bad_dates(read.bad_dates, response.url)
@@ -385,9 +384,7 @@ class SectionSpider(scrapy.Spider):
         read = read_sitemap(response.body, response.url, timezone=self.site.timezone,
                             max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         if read.error:
-            set_status(stats, source, "error", read.error)
-            logger.error("Broken sitemap %s: %s; its articles are not found through it",
-                         response.url, read.error)
+            yield from self.broken_document(response, "sitemap", read.error)
             return
         self.bad_dates(read.bad_dates, response.url)
         if read.kind == "index":
@@ -414,6 +411,17 @@ class SectionSpider(scrapy.Spider):
             request = self.follow(entry, source)
             if request is not None:
                 yield request
+
+    def broken_document(self, response, kind, error):
+        """A feed or sitemap that cannot be read: fetched again (a body cut in transit reads
+        as broken XML) up to RETRY_TIMES, then an ERROR naming it; the other sources go on."""
+        retry = get_retry_request(response.request, spider=self, reason=f"unreadable {kind}")
+        if retry is not None:
+            yield retry
+            return
+        set_status(self.crawler.stats, response.meta["newscrawl_source"], "error", error)
+        logger.error("Broken %s %s: %s; its articles are not found through it", kind,
+                     response.url, error)
 
     def sitemap_out_of_range(self, child):
         """A child sitemap holds nothing of the date range: its ``lastmod`` is before
@@ -501,8 +509,14 @@ class SectionSpider(scrapy.Spider):
             # Still cut after the retries: its teasers are used, but the page is listed as
             # failed (teasers or the next-page link may be missing) and tried again next run.
             self.failed(response.url, "truncated_listing")
-        teasers, listing = self.teasers(response)
+        found, listing = self.teasers(response)
+        teasers = [(href, printed) for href, printed in found if self.is_article_url(href)]
+        if len(teasers) < len(found):
+            stats.inc_value(STAT_LINKS_IGNORED, len(found) - len(teasers))
+            logger.debug("Not article links of %s on %s: %s", self.site.name, response.url,
+                         [href for href, _ in found if not self.is_article_url(href)])
         if not teasers:
+            # No teaser selector matched, or what it matched links nowhere on the site.
             teasers = [(url, None) for url in
                        listing_pages.main_content_links(response, self.is_article_url)]
             if teasers:
@@ -539,7 +553,7 @@ class SectionSpider(scrapy.Spider):
             return
         if self.max_pages and page >= self.max_pages:
             return
-        next_url, how = listing_pages.next_page(response, listing, page)
+        next_url, how = listing_pages.next_page(response, listing, page, self.site.listings)
         if next_url and self.site.owns_host(urlsplit(next_url).hostname):
             stats.inc_value(f"{STAT_NEXT_PAGE}/{how}")
             yield self.listing_request(next_url, section, page + 1)
