@@ -10,7 +10,7 @@ setup(
     package_data={
         "newscrawl": ["schema/*.json"],
         # The offline snapshot: the saved site, its manifest and the expected records.
-        "newscrawl.snapshot": ["*.json", "site/**/*"],
+        "newscrawl.snapshot": ["*.json", "site/**/*", "site-variants/**/*"],
     },
     entry_points={"scrapy": ["settings = newscrawl.settings"]},
     zip_safe=False,

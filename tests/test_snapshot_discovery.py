@@ -340,8 +340,7 @@ def test_sources_of_every_record_agree_with_the_served_documents(server):
 
 def all_listing_selectors():
     for listing in SITE.listings:
-        for css in (listing.teaser, listing.next_page, listing.teaser_link, listing.teaser_date):
-            yield css
+        yield from (listing.teaser, listing.next_page, listing.teaser_link, listing.teaser_date)
 
 
 @pytest.mark.parametrize("path", WORLD_PAGES + ["/opinion/"])

@@ -249,7 +249,7 @@ def add_discovery(site, root, real_page, feed_text, wp_articles, cur_articles, r
     sources = {}
     for record in expected + new_records:
         sources[record["url"]] = {"listings": [], "feeds": [], "sitemaps": []}
-    for section, pages in listings.items():
+    for section in listings:
         for record in expected:
             if section in record["section_path"]:
                 sources[record["url"]]["listings"].append(section)
