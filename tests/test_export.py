@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from newscrawl.items import ARTICLE_KEYS
-from newscrawl.snapshot import load_expected
+from newscrawl.snapshot import expected_articles
 from newscrawl.snapshot.server import SnapshotServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "newscrawl" / "schema" / "article.schema.json").read_text("utf-8"))
 SECTION = "news/national"
-NATIONAL = sorted(a["url"] for a in load_expected()["articles"] if SECTION in a["section_path"])
+# the section's articles through every way in (its listing, the feeds, the sitemaps)
+NATIONAL = sorted(a["url"] for a in expected_articles(sections=[SECTION]))
 FEED_NAME = re.compile(r"japantimes_(?P<run_id>\d{8}T\d{6}Z-\d+)\.jsonl")
 
 
@@ -78,7 +79,7 @@ def test_the_default_feed_is_named_per_run_in_the_feed_dir(env_runs):
 def test_every_line_has_every_schema_key_in_schema_order(env_runs):
     _, first, _ = env_runs
     lines = first[0].read_text("utf-8").splitlines()
-    assert len(lines) == len(NATIONAL) == 8
+    assert len(lines) == len(NATIONAL) == 9
     assert list(SCHEMA["properties"]) == list(ARTICLE_KEYS)
     for line in lines:
         record = json.loads(line)
@@ -102,14 +103,14 @@ def test_two_runs_give_two_files(env_runs):
     run_ids = {FEED_NAME.fullmatch(f.name)["run_id"] for f in both}
     assert len(run_ids) == 2
     for feed in both:
-        assert len(feed.read_text("utf-8").splitlines()) == 8
+        assert len(feed.read_text("utf-8").splitlines()) == len(NATIONAL)
 
 
 def test_s_wins_over_the_environment(server, runs):
     env_dir, s_dir = runs / "env-ignored", runs / "s-feeds"
     crawl(server, runs, "-s", f"NEWSCRAWL_FEED_DIR={s_dir}", env_feed_dir=env_dir)
     assert len(feeds(s_dir)) == 1
-    assert len(feeds(s_dir)[0].read_text("utf-8").splitlines()) == 8
+    assert len(feeds(s_dir)[0].read_text("utf-8").splitlines()) == len(NATIONAL)
     assert not env_dir.exists()
 
 
@@ -117,24 +118,25 @@ def test_O_json_writes_a_valid_json_array_and_no_default_feed(server, runs):  # 
     out, feed_dir = runs / "out.json", runs / "unused-feeds-O"
     crawl(server, runs, "-O", str(out), "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}")
     records = json.loads(out.read_text("utf-8"))
-    assert isinstance(records, list) and len(records) == 8
+    assert isinstance(records, list) and len(records) == len(NATIONAL)
     assert all(list(r) == list(ARTICLE_KEYS) for r in records)
     assert "¥40,000" in out.read_text("utf-8")
     assert feeds(feed_dir) == []
     # -O overwrites.
     crawl(server, runs, "-O", str(out), "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}")
-    assert len(json.loads(out.read_text("utf-8"))) == 8
+    assert len(json.loads(out.read_text("utf-8"))) == len(NATIONAL)
 
 
 def test_o_jsonl_appends_lines(server, runs):
     out, feed_dir = runs / "appended.jsonl", runs / "unused-feeds-o"
     crawl(server, runs, "-o", str(out), "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}")
     first = out.read_text("utf-8").splitlines()
-    assert len(first) == 8
+    assert len(first) == len(NATIONAL)
     crawl(server, runs, "-o", str(out), "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}")
     lines = out.read_text("utf-8").splitlines()
-    assert len(lines) == 16
-    assert lines[:8] == first  # the first run's lines are kept, the second run's follow
-    assert sorted(json.loads(line)["url"] for line in lines[8:]) == NATIONAL
+    assert len(lines) == 2 * len(NATIONAL)
+    n = len(NATIONAL)
+    assert lines[:n] == first  # the first run's lines are kept, the second run's follow
+    assert sorted(json.loads(line)["url"] for line in lines[n:]) == NATIONAL
     assert all(list(json.loads(line)) == list(ARTICLE_KEYS) for line in lines)
     assert feeds(feed_dir) == []

@@ -25,11 +25,11 @@ from pathlib import Path
 
 from scrapy import signals
 
-from newscrawl.snapshot import SECTIONS, load_expected
+from newscrawl.snapshot import SECTIONS, expected_articles
 from newscrawl.snapshot.server import SnapshotServer
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPECTED = {a["url"] for a in load_expected()["articles"]}
+EXPECTED = {a["url"] for a in expected_articles(sections=SECTIONS)}
 KILL_AFTER_SECONDS = (0.5, 1.5, 3.0)
 
 
