@@ -25,6 +25,7 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/state.py
+	$(BIN)/python bench/discovery.py
 
 clean:
 	rm -rf $(VENV) output .newscrawl .pytest_cache build *.egg-info

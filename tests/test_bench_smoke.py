@@ -1,4 +1,4 @@
-"""`bench/extraction.py --quick` runs and prints its figures (not that the targets pass)."""
+"""The benchmark scripts run and print their figures (not that the targets pass)."""
 
 import re
 import subprocess
@@ -31,3 +31,21 @@ def test_extraction_bench_quick_prints_the_figures_and_ratios():
                      r"alone takes \d+\.\d+ ms", out), out
     assert re.search(r"with 50 ms per answer.*\n(.*\n){2}.*crawl / link-only +\d+\.\d+ % +"
                      r"\(information, no target\)", out), out
+
+
+def test_discovery_bench_prints_per_source_hourly_and_backfill_figures():
+    import json
+
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "discovery.py"), "--rounds", "1",
+                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = json.loads(proc.stdout)
+    found = {row["run"]: row["exported"] for row in figures["per_source"]}
+    assert found == {"only-listings": 30, "only-feeds": 16, "only-sitemaps": 25,
+                     "all-three": 32}
+    first, unchanged, updated = figures["hourly"]
+    assert (first["new"], unchanged["exported"], updated["updated"]) == (32, 0, 1)
+    # nothing but discovery documents and the pages that fail every run
+    assert unchanged["article_pages"] == unchanged["no_article"]
+    assert updated["article_pages"] - updated["no_article"] == 1
+    assert figures["backfill"]["exported"] == 7 and figures["backfill"]["seconds"] > 0

@@ -69,19 +69,26 @@ def report_path_for_feed(feed):
     return stem + REPORT_SUFFIX
 
 
-def request_counts(stats, sources):
+def request_counts(stats):
     """Requests spent: on discovery documents (robots.txt, feeds, sitemaps, listing pages) and
     on article pages, and article requests per new or updated article."""
     total = stats.get("downloader/request_count", 0)
-    listing = sum(s["requests"] for name, s in sources.items() if name.startswith("listing:"))
-    documents = (stats.get("newscrawl/discovery/documents", 0) + listing
+    # the spider's own (robots.txt for its Sitemap: lines, feeds, sitemaps, listing pages) and
+    # the robots.txt Scrapy fetches to obey it
+    documents = (stats.get("newscrawl/discovery/documents", 0)
                  + stats.get("robotstxt/request_count", 0))
     articles = max(total - documents, 0)
     changed = stats.get("newscrawl/exported/new", 0) + stats.get("newscrawl/exported/updated", 0)
+    gave = changed + stats.get("newscrawl/exported/repeated", 0) + stats.get(
+        "newscrawl/unchanged", 0) + sum(v for k, v in stats.items()
+                                        if k.startswith("newscrawl/duplicates/"))
     return {
         "total": total,
         "discovery_documents": documents,
         "article_pages": articles,
+        # requests for article pages that gave no article: bot walls, pages that failed or
+        # were dropped, and their retries (never recorded, so tried again next run)
+        "article_pages_without_article": max(articles - gave, 0),
         "per_new_or_updated_article": round(articles / changed, 2) if changed else None,
     }
 
@@ -123,7 +130,7 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
             "skipped_duplicate": stats.get("newscrawl/requests/skipped_duplicate", 0),
             "recrawl": stats.get("newscrawl/requests/recrawl", 0),
             "changed_signal": stats.get("newscrawl/requests/changed", 0),
-            **request_counts(stats, sources),
+            **request_counts(stats),
         },
         # per source ("listing:news/japan", "feed:/feed/", "sitemap:/news-sitemap.xml"):
         # status, links found, kept (asked sections and dates), requests, new, updated, and

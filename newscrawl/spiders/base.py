@@ -67,6 +67,7 @@ STAT_LINKS_IGNORED = "newscrawl/links/ignored"
 STAT_FALLBACK = "newscrawl/listings/fallback"
 STAT_EMPTY_LISTING = "newscrawl/listings/empty"
 STAT_NEXT_PAGE = "newscrawl/listings/next_page"
+# robots.txt, feeds, sitemaps and listing pages answered (or failed for good)
 STAT_DOCUMENTS = "newscrawl/discovery/documents"
 STAT_OUT_OF_RANGE = "newscrawl/discovery/out_of_range"
 STAT_OTHER_SECTION = "newscrawl/discovery/other_section"
@@ -492,6 +493,7 @@ class SectionSpider(scrapy.Spider):
         page = response.meta.get("newscrawl_page", 1)
         source = response.meta.get("newscrawl_source") or label("listing", section)
         stats = self.crawler.stats
+        stats.inc_value(STAT_DOCUMENTS)
         count(stats, source, "requests", section=section)
         if is_botwall(response, self.site):
             self.botwall(response, "listing page")
@@ -625,6 +627,7 @@ class SectionSpider(scrapy.Spider):
             return  # not sent on purpose (already exported, already requested): no failure
         request = failure.request
         if request.meta.get("newscrawl_listing") and request.meta.get("newscrawl_source"):
+            self.crawler.stats.inc_value(STAT_DOCUMENTS)
             set_status(self.crawler.stats, request.meta["newscrawl_source"], "failed",
                        failure.type.__name__ if failure.type else "error")
         if request.meta.get("newscrawl_source"):
