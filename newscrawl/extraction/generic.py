@@ -1,0 +1,484 @@
+"""The generic reading of an article page: what any news page gives without a site module.
+
+Each field takes the page's structured data first (``extraction.structured``), then what the
+page shows. One small function per rule, so each can be tested on its own and the reason for
+it sits beside it. Nothing here knows a site: rules are about how news pages are built.
+
+The body comes from trafilatura (the best-kept public body extractor), given the page already
+parsed, with what it keeps and should not (captions, credits, bylines, datelines, promos,
+related-story lists, "Read more" lines) removed before and after.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from newscrawl.extraction import dates
+from newscrawl.extraction.processors import clean_text, language_code
+
+# --- headline -----------------------------------------------------------------------------------
+# What sites put between a headline and their name in <title> and og:title.
+TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*\|\s*|\s+::\s+")
+_ALNUM_RE = re.compile(r"[\W_]+")
+
+
+def squash(text):
+    """Text reduced to its letters and digits, case-folded: for comparing names and titles."""
+    return _ALNUM_RE.sub("", (text or "").casefold())
+
+
+def host_names(host):
+    """Ways a site's host names the site: "www.example-news.co.uk" -> {"examplenews",
+    "examplenewscouk"}: the name a title suffix spells ("Example News") squashes to one."""
+    host = (host or "").lower().removeprefix("www.")
+    parts = host.split(".")
+    names = {squash(host)}
+    if len(parts) >= 2:
+        names.add(squash(parts[0]))
+        names.add(squash(".".join(parts[:-1])))
+    return {n for n in names if n}
+
+
+def is_site_name(segment, site_names, hosts):
+    """Whether a title segment names the site: it matches og:site_name / the publisher, or
+    the host, or is contained in one of them (a suffix "BBC" for "BBC News")."""
+    key = squash(segment)
+    if not key:
+        return False
+    names = {squash(n) for n in site_names if n} | hosts
+    names.discard("")
+    return any(key == n or (len(key) >= 3 and (key in n or n in key)) for n in names)
+
+
+def strip_site_name(title, site_names=(), hosts=frozenset()):
+    """A title without the site's name before or after a separator: "Headline | Site",
+    "Site - Headline", "Headline - Section - Site". Only segments that name the site (and the
+    section segments between them and the headline) go; a headline with a dash in it stays."""
+    if not title:
+        return title
+    parts = TITLE_SEPARATORS_RE.split(title)
+    if len(parts) == 1:
+        return title
+    seps = TITLE_SEPARATORS_RE.findall(title)
+    site_at = [i for i, part in enumerate(parts) if is_site_name(part, site_names, hosts)]
+    if not site_at:
+        return title
+    if site_at[-1] == len(parts) - 1 and len(parts) > 1:
+        # A trailing site name: keep what is before the first segment naming the site.
+        keep = site_at[0] if site_at[0] > 0 else site_at[-1]
+        rebuilt = parts[0]
+        for sep, part in zip(seps[:keep - 1], parts[1:keep], strict=False):
+            rebuilt += sep + part
+        return rebuilt.strip() or title
+    if site_at[0] == 0:
+        rest = title[len(parts[0]) + len(seps[0]):]
+        return rest.strip() or title
+    return title
+
+
+def headline_of(candidates, h1s, title, site_names, hosts):
+    """The headline: the page's visible headline (an ``<h1>``) when the structured data agrees
+    with it, else the structured headline, else the ``<h1>``, else ``<title>``; each without
+    the site name. Agreement matters: many pages have several ``<h1>`` (the logo, a
+    newsletter box) and some og:titles are rewritten for social media."""
+    structured = [strip_site_name(clean_text(v), site_names, hosts) for _, v in candidates]
+    structured = [s for s in structured if s]
+    title = strip_site_name(clean_text(title), site_names, hosts) if title else None
+    keys = {squash(s) for s in structured + ([title] if title else [])}
+    visible = [clean_text(h) for h in h1s]
+    visible = [h for h in visible if h and not is_site_name(h, site_names, hosts)]
+    for h in visible:
+        if squash(h) in keys:
+            return h
+    for h in visible:  # a structured headline that is the h1 cut short, or the other way
+        key = squash(h)
+        if len(key) > 15 and any(k and (k.startswith(key) or key.startswith(k)) for k in keys):
+            return h
+    if structured:
+        return structured[0]
+    if visible:
+        return visible[0]
+    return title
+
+
+# --- authors ------------------------------------------------------------------------------------
+BY_RE = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
+NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\bwith\b)\s*",
+                           re.IGNORECASE)
+# Words that make a byline value a role, a desk or an organisation rather than a person.
+NOT_PERSON_RE = re.compile(
+    r"\b(?:staff|editors?|editorial|desk|team|news|newsroom|reporters?|correspondents?|"
+    r"agenc(?:y|ies)|press|associated|reuters|afp|ap|upi|bloomberg|wire|media|online|"
+    r"contributors?|writer|admin|administrator|guest|bureau|board|service|group|times|post|"
+    r"daily|magazine|journal|herald|tribune|gazette|digital|web|content|partner|sponsored|"
+    r"published|updated|photos?|video|graphics?|opinion|inc|ltd|llc|report)\b",
+    re.IGNORECASE)
+# Role words after a name: "Jane Doe, Senior Reporter", "John Roe | Political Editor".
+ROLE_TAIL_RE = re.compile(
+    r"\s*(?:[,|–—-]|\bis\b)\s*(?:senior|chief|staff|political|associate|deputy|managing|"
+    r"contributing|special|foreign|business|health|science|sports|tech\w*|"
+    r"\w+\s+(?:editor|correspondent|reporter|writer))\b.*$", re.IGNORECASE)
+EMAIL_OR_URL_RE = re.compile(r"@|https?:|www\.|\.com\b|/")
+
+
+def split_byline(value):
+    """"By Jane Doe and John Roe" -> ["Jane Doe", "John Roe"]."""
+    value = clean_text(value) or ""
+    value = BY_RE.sub("", value)
+    value = ROLE_TAIL_RE.sub("", value)
+    return [clean_text(BY_RE.sub("", n)) for n in NAME_SPLIT_RE.split(value) if n.strip()]
+
+
+def is_person_name(name, organizations=(), hosts=frozenset()):
+    """Whether a byline value looks like a person's name: two to five words, starting with a
+    capital letter (or a letter in a script without case), no digits, e-mail or URL, not
+    the site or publisher, not a role or an agency."""
+    if not name or len(name) > 60 or EMAIL_OR_URL_RE.search(name) or re.search(r"\d", name):
+        return False
+    words = name.split()
+    if not 2 <= len(words) <= 5 and not (len(words) == 1 and not name.isascii()):
+        return False
+    if NOT_PERSON_RE.search(name):
+        return False
+    if is_site_name(name, organizations, hosts):
+        return False
+    first = words[0][0]
+    return first.isupper() or not first.isascii()
+
+
+def authors_of(candidates, byline_texts, organizations, hosts):
+    """People's names: from the first source that names any person. Structured data first
+    (JSON-LD Person, meta author), then the page's byline elements."""
+    sources = []
+    for source in ("json-ld", "meta", "microdata"):
+        values = [v for s, v in candidates if s.split(":")[0] == source]
+        if values:
+            sources.append(values)
+    sources.append(byline_texts)
+    for values in sources:
+        names = []
+        for value in values:
+            for name in split_byline(value):
+                if is_person_name(name, organizations, hosts) and \
+                        name.casefold() not in (n.casefold() for n in names):
+                    names.append(name)
+        if names:
+            return names
+    return []
+
+
+# --- dates --------------------------------------------------------------------------------------
+TIME_XPATH = etree.XPath(
+    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime | "
+    "//time[@datetime][not(ancestor::footer) and not(ancestor::aside)]/@datetime",
+    smart_strings=False)
+SOURCE_NAMES = {"json-ld": "json-ld", "meta": "meta", "microdata": "meta"}
+
+
+def parse_page_date(text, source):
+    """A date or aware datetime from a machine-readable date, or None. A time without an
+    offset is kept as its date alone: a page with no site module has no known zone, and
+    inventing one could shift the day."""
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()
+    value = dates.parse_iso(text, "UTC") if dates.ISO_RE.match(text) else None
+    if value is not None:
+        if isinstance(value, datetime) and not dates.ISO_RE.match(text)["tz"]:
+            return value.date()
+        return value
+    value = dates.parse_rfc822(text)
+    if value is not None:
+        return value
+    if re.match(r"^\d{10}(\d{3})?$", text):  # epoch seconds or milliseconds
+        seconds = int(text[:10])
+        from datetime import UTC
+        return datetime.fromtimestamp(seconds, UTC)
+    m = re.match(r"^(\d{4})(\d{2})(\d{2})(?:\d{4,6})?$", text)  # 20200218 / 202002181807
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    value = dates.parse_text(text, language="en", timezone="UTC")
+    if isinstance(value, datetime):
+        return value.date()  # the zone was assumed: the day is what is known
+    return value
+
+
+def first_page_date(candidates):
+    """(value, raw, source) of the first candidate (source, text) that parses."""
+    for source, text in candidates:
+        value = parse_page_date(text, source)
+        if value is not None and _plausible(value):
+            return value, text.strip(), SOURCE_NAMES.get(source.split(":")[0], source)
+    return None, None, None
+
+
+def _plausible(value):
+    year = value.year
+    return 1990 <= year <= 2100
+
+
+def htmldate_day(root, url):
+    """The page's original publication day as htmldate finds it (its own heuristics over
+    the markup and text), or None. Only a day: htmldate gives no time to trust."""
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - a runtime dependency
+        return None
+    try:
+        found = find_date(root, original_date=True, extensive_search=False, url=url)
+    except Exception:  # htmldate raises many kinds on odd pages; no date is the answer
+        return None
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found[:10])
+    except ValueError:
+        return None
+
+
+# --- language, section, tags, paywall -------------------------------------------------------------
+def language_of(root, candidates):
+    return (language_code(root.get("lang")) or language_code(root.get("xml:lang"))
+            or next((language_code(v.replace("_", "-")) for _, v in candidates
+                     if language_code(v.replace("_", "-"))), None))
+
+
+def section_of(candidates, breadcrumbs, headline=None):
+    """``articleSection`` or a section meta tag, else the breadcrumb after "Home" (not the
+    article itself, which a breadcrumb often ends with)."""
+    for _, value in candidates:
+        text = clean_text(value)
+        if text and not text.startswith("http") and len(text) <= 60:
+            return text
+    crumbs = [c for c in (clean_text(b) for b in breadcrumbs) if c]
+    if crumbs and crumbs[0].casefold() in ("home", "homepage", "start", "news home"):
+        crumbs = crumbs[1:]
+    if crumbs and headline and squash(crumbs[-1]) == squash(headline):
+        crumbs = crumbs[:-1]
+    return crumbs[0] if crumbs and len(crumbs[0]) <= 60 else None
+
+
+def is_paywalled(free, scan):
+    """True when ``isAccessibleForFree`` is false, or the page shows a paywall element."""
+    if free is False or str(free).strip().lower() == "false":
+        return True
+    return scan.paywall
+
+
+# --- body ---------------------------------------------------------------------------------------
+# One pass over the page's elements (``scan_page``) finds, by their class and id, what the
+# generic reading needs: byline elements (authors), captions, paywall markers, and the blocks
+# removed before trafilatura reads the page: captions and credits (the article's text only),
+# share bars, newsletter and subscription promos, related and recommended stories, bylines
+# and datelines printed as blocks of their own. One pass in Python: the same tests as XPath
+# ``contains()`` over every element cost trafilatura's whole run again.
+BOILERPLATE_CLASS_RE = re.compile(
+    r"caption|credit|share|social|newsletter|subscribe(?!r)|promo|related|recommend|"
+    r"more-?stories|also-?read|byline|author|dateline|timestamp|breadcrumb|comment|advert|"
+    r"sponsor|outbrain|taboola|sign-?up|trending|popular|toolbar|\bads?\b|disclaimer|"
+    r"cookie|consent|gdpr|onetrust|donat",
+    re.IGNORECASE)
+# Blocks the page does not show (CSS classes every framework uses for it, the ``hidden``
+# attribute, an inline ``display: none``): fundraising messages, alternative promos, modal
+# dialogs. "hidden-xs" and the like only hide at one screen size, so they are not here.
+HIDDEN_CLASS_RE = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|is-hidden|u-hidden)(?:\s|$)")
+DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Containers of the article itself, whose class may also name a boilerplate word.
+KEEP_CLASS_RE = re.compile(r"article-?body|articlebody|story-?body|post-?content|"
+                           r"entry-?content|article-?content|main-?content", re.IGNORECASE)
+BYLINE_CLASS_RE = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
+PAYWALL_CLASS_RE = re.compile(r"paywall|subscriber-only|premium-content|meteredcontent|"
+                              r"piano-offer|regwall", re.IGNORECASE)
+NEVER_PRUNED = {"html", "body", "article", "main", "head"}
+NOT_CONTENT = {"meta", "link", "script", "style", "noscript", "template"}
+
+
+@dataclass
+class PageScan:
+    bylines: list = field(default_factory=list)
+    captions: set = field(default_factory=set)
+    boilerplate: list = field(default_factory=list)
+    paywall: bool = False
+
+
+def scan_page(root, byline_limit=6):
+    """Bylines, captions, paywall markers and boilerplate blocks of a page, in one pass."""
+    scan = PageScan()
+    skip_until = None  # inside a block already marked as boilerplate: not marked again
+    for node in root.iter():
+        tag = node.tag
+        if not isinstance(tag, str) or tag in NOT_CONTENT:
+            continue
+        if skip_until is not None and skip_until in node.iterancestors():
+            pass
+        else:
+            skip_until = None
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if tag == "figcaption":
+            key = squash(node.text_content())
+            if key:
+                scan.captions.add(key)
+        if marks == " " and node.get("rel") != "author" and node.get("itemprop") != "author":
+            if skip_until is None and tag not in NEVER_PRUNED and is_hidden(node):
+                scan.boilerplate.append(node)
+                skip_until = node
+            continue
+        if (node.get("rel") == "author" or node.get("itemprop") == "author"
+                or BYLINE_CLASS_RE.search(marks)) and len(scan.bylines) < byline_limit \
+                and not _in_aside(node):
+            text = clean_text(node.text_content())
+            if text and len(text) <= 120:
+                scan.bylines.append(text)
+        if not scan.paywall and PAYWALL_CLASS_RE.search(marks):
+            scan.paywall = True
+        if skip_until is None and tag not in NEVER_PRUNED and (
+                is_hidden(node) or BOILERPLATE_CLASS_RE.search(marks)) \
+                and not KEEP_CLASS_RE.search(marks) and not _holds_article_text(node):
+            scan.boilerplate.append(node)
+            skip_until = node
+    return scan
+
+
+# Hidden blocks that are the article all the same: the part of a paywalled article the page
+# sends and shows once the reader is a subscriber.
+HIDDEN_ARTICLE_RE = re.compile(r"subscriber|premium|paywall|locked|article|story|body|content",
+                               re.IGNORECASE)
+
+
+def is_hidden(node):
+    """Whether the page hides the element from readers (and it is not a subscriber's part
+    of the article)."""
+    marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+    if HIDDEN_ARTICLE_RE.search(marks):
+        return False
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true" and \
+            node.tag not in ("span", "i", "svg"):
+        return True
+    if HIDDEN_CLASS_RE.search(node.get("class") or ""):
+        return True
+    style = node.get("style")
+    return bool(style and DISPLAY_NONE_RE.search(style))
+
+
+def _in_aside(node):
+    return any(a.tag in ("footer", "aside", "nav") for a in node.iterancestors())
+
+
+def _holds_article_text(node):
+    """Whether a block holds paragraphs of some length: then it is (or wraps) the article,
+    whatever its class says ("article has-author-box", "content js-related-parent"). Captions,
+    share bars, promos and related-story lists hold little text in ``<p>``."""
+    total = 0
+    for p in node.iter("p"):
+        total += len(p.text_content())
+        if total > 400:
+            return True
+    return False
+
+
+def prune(nodes):
+    """Remove the blocks (and keep their tails as text)."""
+    for node in nodes:
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail and node.tail.strip():
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+
+
+# Whole paragraphs that are not the article's text.
+BOILERPLATE_TEXT_RE = re.compile(
+    r"(?:read (?:more|next|also|the full story)|see also|related(?: (?:stories|articles|"
+    r"coverage|content))?|more (?:from|on|stories)[^.]{0,60}|recommended(?: for you)?|"
+    r"advertisement|sponsored(?: content)?|sign up[^.]{0,120}|subscribe[^.]{0,120}|"
+    r"click here[^.]{0,120}|share (?:this|on)[^.]{0,60}|follow us[^.]{0,80}|"
+    r"(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:|©].{0,120}|©.{0,120}|"
+    r"copyright .{0,120}|all rights reserved.{0,80}|"
+    r"(?:published|updated|posted|last updated)[: ].{0,60}|"
+    r"(?:listen|watch)(?: to)? (?:this|the) (?:article|story|video).{0,40}|"
+    r"(?:get|download) (?:the|our) app.{0,80}|newsletter.{0,120}|"
+    r"(?:this|the) (?:article|story) (?:was|has been|is) (?:updated|corrected|amended).{0,200}|"
+    r"\W*)", re.IGNORECASE)
+# A paragraph that is only a byline ("By Jane Doe", "By Jane Doe, Reuters").
+BYLINE_PARAGRAPH_RE = re.compile(r"^(?:by|words by|story by|written by)\s+\S.{0,80}$",
+                                 re.IGNORECASE)
+
+
+@cache
+def _trafilatura():
+    from trafilatura import bare_extraction
+
+    return bare_extraction
+
+
+BLOCK_TAGS = {"head": "h2", "list": "ul", "item": "li", "quote": "blockquote",
+              "p": "p", "table": "table", "row": "tr", "cell": "td", "lb": "br",
+              "code": "pre"}
+
+
+def trafilatura_body(root, url):
+    """The article text trafilatura finds in the parsed page, as an HTML ``<div>`` of
+    paragraphs (``p``, ``h2`` for subheads, ``li``, ``blockquote``), or None."""
+    document = _trafilatura()(root, url=url, with_metadata=False, include_comments=False,
+                              include_tables=True)
+    if document is None or document.body is None:
+        return None
+    body = document.body
+    for node in body.iter():
+        if isinstance(node.tag, str):
+            node.tag = BLOCK_TAGS.get(node.tag, node.tag)
+            node.attrib.clear()
+    div = lxml_html.Element("div")
+    div.extend(list(body))
+    return div
+
+
+def paragraph_is_boilerplate(text, headline=None, authors=(), captions=frozenset()):
+    """Whether a paragraph of the extracted body is not article text: a promo or
+    navigation line, the headline repeated, a byline, an image caption."""
+    if BOILERPLATE_TEXT_RE.fullmatch(text) and len(text) < 160:
+        return True
+    key = squash(text)
+    if headline and key == squash(headline):
+        return True
+    if key in captions:
+        return True
+    if BYLINE_PARAGRAPH_RE.match(text) and len(text.split()) <= 14:
+        return True
+    if authors and len(text) <= 80 and any(squash(a) and key.startswith(squash(a))
+                                           for a in authors) and len(text.split()) <= 8:
+        return True
+    return False
+
+
+def filter_body(div, headline=None, authors=(), captions=frozenset()):
+    """Remove the paragraphs of a body ``<div>`` that are boilerplate; the div is changed."""
+    for node in list(div.iter("p", "h2", "li", "blockquote")):
+        text = clean_text(node.text_content())
+        if not text or paragraph_is_boilerplate(text, headline, authors, captions):
+            parent = node.getparent()
+            if parent is not None:
+                parent.remove(node)
+    # A subhead left last, or lists of links, at the end: "More on this story" lists.
+    while len(div) and div[-1].tag in ("h2", "ul") and \
+            (div[-1].tag == "h2" or len(clean_text(div[-1].text_content()) or "") < 200):
+        if div[-1].tag == "ul" and len(div) > 1 and div[-2].tag != "h2":
+            break
+        div.remove(div[-1])
+    return div
+
+
+def words(text):
+    return len((text or "").split())
