@@ -34,13 +34,17 @@ def squash(text):
 def host_names(host):
     """Ways a site's host names the site: "www.example-news.co.uk" -> {"examplenews",
     "examplenewscouk"}: the name a title suffix spells ("Example News") squashes to one."""
+    from newscrawl.sites.base import registrable_name
+
     host = (host or "").lower().removeprefix("www.")
-    parts = host.split(".")
-    names = {squash(host)}
-    if len(parts) >= 2:
-        names.add(squash(parts[0]))
-        names.add(squash(".".join(parts[:-1])))
-    return {n for n in names if n}
+    names = set()
+    for name in {host, registrable_name(host)}:
+        parts = name.split(".")
+        names.add(squash(name))
+        if len(parts) >= 2:
+            names.add(squash(parts[0]))
+            names.add(squash(".".join(parts[:-1])))
+    return {n for n in names if len(n) >= 3}
 
 
 def is_site_name(segment, site_names, hosts):
@@ -51,7 +55,11 @@ def is_site_name(segment, site_names, hosts):
         return False
     names = {squash(n) for n in site_names if n} | hosts
     names.discard("")
-    return any(key == n or (len(key) >= 3 and (key in n or n in key)) for n in names)
+    # Equal, or one the other's start or end ("BBC" and "BBC News", "The Crimson" and
+    # "Crimson"), between names of some length: a short name inside a headline is not it.
+    return any(key == n or (min(len(key), len(n)) >= 4 and len(key) <= 2 * len(n) + 8 and (
+        key.startswith(n) or n.startswith(key) or key.endswith(n) or n.endswith(key)))
+        for n in names)
 
 
 def strip_site_name(title, site_names=(), hosts=frozenset()):
@@ -80,24 +88,44 @@ def strip_site_name(title, site_names=(), hosts=frozenset()):
     return title
 
 
+# What some sites append to a headline for the kind of page: "[Watch]", "(video)", "(photos)".
+MEDIA_TAG_RE = re.compile(r"\s*[\[(](?:watch|video|videos|photos?|pics|gallery|listen|audio|"
+                          r"podcast|live|updated?)[\])]\s*$", re.IGNORECASE)
+
+
+def strip_media_tag(text):
+    return MEDIA_TAG_RE.sub("", text).strip() or text if text else text
+
+
 def headline_of(candidates, h1s, title, site_names, hosts):
     """The headline: the page's visible headline (an ``<h1>``) when the structured data agrees
     with it, else the structured headline, else the ``<h1>``, else ``<title>``; each without
     the site name. Agreement matters: many pages have several ``<h1>`` (the logo, a
     newsletter box) and some og:titles are rewritten for social media."""
-    structured = [strip_site_name(clean_text(v), site_names, hosts) for _, v in candidates]
-    structured = [s for s in structured if s]
+    structured = [strip_media_tag(strip_site_name(clean_text(v), site_names, hosts))
+                  for _, v in candidates]
+    # og:title is sometimes the site's name alone (on templates that fill it per site).
+    structured = [s for s in structured if s and not is_site_name(s, site_names, hosts)]
     title = strip_site_name(clean_text(title), site_names, hosts) if title else None
     keys = {squash(s) for s in structured + ([title] if title else [])}
-    visible = [clean_text(h) for h in h1s]
+    visible = [strip_media_tag(clean_text(h)) for h in h1s]
     visible = [h for h in visible if h and not is_site_name(h, site_names, hosts)]
     for h in visible:
         if squash(h) in keys:
             return h
-    for h in visible:  # a structured headline that is the h1 cut short, or the other way
+    for h in visible:
         key = squash(h)
-        if len(key) > 15 and any(k and (k.startswith(key) or key.startswith(k)) for k in keys):
+        if len(key) <= 15:
+            continue
+        # One is the other with more after it: the structured headline cut short (og:title
+        # limits), or with a suffix the title rules did not recognise: the h1 is the headline.
+        if any(len(k) > 15 and (key.startswith(k) or k.startswith(key)) for k in keys):
             return h
+        # The h1 with a kicker in front ("Opinion", "Exclusive"): the structured headline.
+        for text in structured:
+            k = squash(text)
+            if len(k) > 15 and key.endswith(k):
+                return text
     if structured:
         return structured[0]
     if visible:
@@ -107,8 +135,17 @@ def headline_of(candidates, h1s, title, site_names, hosts):
 
 # --- authors ------------------------------------------------------------------------------------
 BY_RE = re.compile(r"^\s*(?:written\s+)?by[:\s]+", re.IGNORECASE)
-NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\bwith\b)\s*",
+NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|•|·|\band\b|\bund\b|\bet\b|\by\b|\bwith\b)\s*",
                            re.IGNORECASE)
+# A byline block goes on with the date: "By Jane Doe Published: Dec 22, 2023".
+BYLINE_TAIL_RE = re.compile(r"\s+(?:published|updated|posted|last updated|on)\b.*$",
+                            re.IGNORECASE)
+# Degrees and credentials after a name: "Lauren Manaker MS, RDN".
+CREDENTIALS_RE = re.compile(r"(?:,?\s+(?:MS|MA|RDN?|LDN?|PhD|Ph\.D\.|MD|M\.D\.|MPH|MBA|RN|"
+                            r"CPT|CPA|DO|DDS|CDN|CSCS|FACC))+\.?$")
+# Where an organisation starts after a name: "John Roe The Associated Press".
+ORG_START_RE = re.compile(r"\s+(?:The|of|for|at)\s+.*$|\s+\S*(?:news|press|times|post|"
+                          r"media|online|staff)\b.*$", re.IGNORECASE)
 # Words that make a byline value a role, a desk or an organisation rather than a person.
 NOT_PERSON_RE = re.compile(
     r"\b(?:staff|editors?|editorial|desk|team|news|newsroom|reporters?|correspondents?|"
@@ -129,8 +166,23 @@ def split_byline(value):
     """"By Jane Doe and John Roe" -> ["Jane Doe", "John Roe"]."""
     value = clean_text(value) or ""
     value = BY_RE.sub("", value)
+    value = BYLINE_TAIL_RE.sub("", value)
     value = ROLE_TAIL_RE.sub("", value)
-    return [clean_text(BY_RE.sub("", n)) for n in NAME_SPLIT_RE.split(value) if n.strip()]
+    names = []
+    for name in NAME_SPLIT_RE.split(value):
+        name = clean_text(CREDENTIALS_RE.sub("", BY_RE.sub("", name)).strip(" -–—:"))
+        if name:
+            names.append(name)
+    return names
+
+
+def person_part(name):
+    """A name with the organisation printed after it removed, when what is left is still a
+    name: "John Roe The Associated Press" -> "John Roe"."""
+    if not NOT_PERSON_RE.search(name):
+        return name
+    cut = ORG_START_RE.sub("", name).strip()
+    return cut if cut != name and len(cut.split()) >= 2 else name
 
 
 def is_person_name(name, organizations=(), hosts=frozenset()):
@@ -138,6 +190,8 @@ def is_person_name(name, organizations=(), hosts=frozenset()):
     capital letter (or a letter in a script without case), no digits, e-mail or URL, not
     the site or publisher, not a role or an agency."""
     if not name or len(name) > 60 or EMAIL_OR_URL_RE.search(name) or re.search(r"\d", name):
+        return False
+    if sum(c.isalpha() for c in name) < 2:
         return False
     words = name.split()
     if not 2 <= len(words) <= 5 and not (len(words) == 1 and not name.isascii()):
@@ -163,17 +217,28 @@ def authors_of(candidates, byline_texts, organizations, hosts):
         names = []
         for value in values:
             for name in split_byline(value):
+                name = person_part(name)
                 if is_person_name(name, organizations, hosts) and \
                         name.casefold() not in (n.casefold() for n in names):
                     names.append(name)
         if names:
-            return names
+            return drop_extended(names)
     return []
 
 
+def drop_extended(names):
+    """Without names that are another name with more after it ("Jane Doe Worcester
+    Telegram" beside "Jane Doe"): the same person, printed with the paper's name."""
+    folded = [n.casefold() for n in names]
+    return [n for n, f in zip(names, folded, strict=True)
+            if not any(f != g and f.startswith(g + " ") for g in folded)]
+
+
 # --- dates --------------------------------------------------------------------------------------
+DATE_PUBLISHED_XPATH = etree.XPath(
+    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime",
+    smart_strings=False)
 TIME_XPATH = etree.XPath(
-    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime | "
     "//time[@datetime][not(ancestor::footer) and not(ancestor::aside)]/@datetime",
     smart_strings=False)
 SOURCE_NAMES = {"json-ld": "json-ld", "meta": "meta", "microdata": "meta"}
@@ -283,8 +348,12 @@ BOILERPLATE_CLASS_RE = re.compile(
     r"caption|credit|share|social|newsletter|subscribe(?!r)|promo|related|recommend|"
     r"more-?stories|also-?read|byline|author|dateline|timestamp|breadcrumb|comment|advert|"
     r"sponsor|outbrain|taboola|sign-?up|trending|popular|toolbar|\bads?\b|disclaimer|"
-    r"cookie|consent|gdpr|onetrust|donat",
+    r"cookie|consent|gdpr|onetrust|donat|privacy-?modal",
     re.IGNORECASE)
+# Blocks removed whatever text they hold: cookie, consent and privacy dialogs and other
+# modal overlays have long paragraphs.
+CONSENT_CLASS_RE = re.compile(r"(?<![a-z])(?:cookie|consent|gdpr|onetrust|didomi|privacy|modal)",
+                              re.IGNORECASE)
 # Blocks the page does not show (CSS classes every framework uses for it, the ``hidden``
 # attribute, an inline ``display: none``): fundraising messages, alternative promos, modal
 # dialogs. "hidden-xs" and the like only hide at one screen size, so they are not here.
@@ -293,7 +362,8 @@ DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I
 # Containers of the article itself, whose class may also name a boilerplate word.
 KEEP_CLASS_RE = re.compile(r"article-?body|articlebody|story-?body|post-?content|"
                            r"entry-?content|article-?content|main-?content", re.IGNORECASE)
-BYLINE_CLASS_RE = re.compile(r"byline|author|writer|contributor", re.IGNORECASE)
+BYLINE_CLASS_RE = re.compile(r"byline|author|auth-?name|writer|contributor|"
+                             r"(?:^|[\s_-])by(?:$|[\s_-])", re.IGNORECASE)
 PAYWALL_CLASS_RE = re.compile(r"paywall|subscriber-only|premium-content|meteredcontent|"
                               r"piano-offer|regwall", re.IGNORECASE)
 NEVER_PRUNED = {"html", "body", "article", "main", "head"}
@@ -340,7 +410,8 @@ def scan_page(root, byline_limit=6):
             scan.paywall = True
         if skip_until is None and tag not in NEVER_PRUNED and (
                 is_hidden(node) or BOILERPLATE_CLASS_RE.search(marks)) \
-                and not KEEP_CLASS_RE.search(marks) and not _holds_article_text(node):
+                and not KEEP_CLASS_RE.search(marks) and (
+                    CONSENT_CLASS_RE.search(marks) or not _holds_article_text(node)):
             scan.boilerplate.append(node)
             skip_until = node
     return scan

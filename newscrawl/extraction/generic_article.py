@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from newscrawl.extraction import dates, generic
 from newscrawl.extraction.errors import NotAnArticle
@@ -31,7 +32,6 @@ GENERIC_FIELDS = {
     "body": ("body",),
 }
 # Used when a page without a site module declares no language at all.
-PRUNE = True
 DEFAULT_LANGUAGE = "en"
 # Fewer words than this in the extracted body: not an article (a gallery, a video page, a
 # teaser). News briefs of 60 words exist; pages with article markup get a lower bar.
@@ -91,12 +91,13 @@ def fill_generic(item, page, response, site, known):
     if "body" not in known:
         captions = scan.captions
         # Last: the page is changed here (everything above has read what it needs).
-        generic.prune(scan.boilerplate) if PRUNE else None
+        generic.prune(scan.boilerplate)
         body = generic.trafilatura_body(root, url)
         if body is not None:
             generic.filter_body(body, item.get("headline"), item.get("authors") or (),
                                 captions)
             body = agree_with_article_body(body, s.article_body)
+        body = recover_from_article_body(body, s.article_body, root)
         refuse_by_body(body, s, url)
         item["body_element"] = body
 
@@ -155,13 +156,17 @@ def refuse_by_body(body, s, url):
 def fill_dates(item, root, s, url):
     """published_at, published_raw, date_source and modified_at: structured data, then the
     page's ``time`` elements, then htmldate's day, then the URL's date."""
-    candidates = list(s.published)
-    candidates += [("time-element", v) for v in generic.TIME_XPATH(root)[:3]]
-    published, raw, source = generic.first_page_date(candidates)
+    published, raw, source = generic.first_page_date(
+        list(s.published) + [("meta", v) for v in generic.DATE_PUBLISHED_XPATH(root)[:1]])
+    # htmldate before the page's loose <time> elements: it weighs them against the rest of
+    # the page, where the first <time> is as often a sidebar's or a comment's.
     if published is None:
         day = generic.htmldate_day(root, url)
         if day is not None:
             published, raw, source = day, day.isoformat(), "htmldate"
+    if published is None:
+        published, raw, source = generic.first_page_date(
+            [("time-element", v) for v in generic.TIME_XPATH(root)[:3]])
     if published is None:
         day = dates.date_from_url(url)
         if day is not None:
@@ -258,6 +263,37 @@ def agree_with_article_body(body, article_body):
         if keys and len(keys & ld_keys) < 0.5 * len(keys):
             body.remove(node)
     return body
+
+
+PAGE_BLOCKS = etree.XPath("//p | //h2 | //h3 | //li | //blockquote")
+
+
+def recover_from_article_body(body, article_body, root):
+    """When trafilatura missed the article (a listing of teasers or a sidebar chosen instead)
+    but JSON-LD ``articleBody`` holds a long text, the page's own paragraphs that carry that
+    text, in page order: ``articleBody`` decides which blocks are the article, the page
+    gives them (so a padded or rewritten ``articleBody`` is never exported as such)."""
+    if not article_body or generic.words(article_body) < 100:
+        return body
+    ld_keys = _shingles(article_body)
+    found = _shingles(clean_text(body.text_content()) if body is not None else "")
+    if len(found & ld_keys) >= 0.6 * len(ld_keys):
+        return body
+    div = lxml_html.Element("div")
+    covered, seen = set(), set()
+    for node in PAGE_BLOCKS(root):
+        text = clean_text(node.text_content())
+        if not text or text in seen:
+            continue
+        keys = _shingles(text)
+        if keys and len(keys & ld_keys) >= 0.6 * len(keys) and not (
+                node.tag == "li" and any(a.tag in ("p", "li") for a in node.iterancestors())):
+            seen.add(text)
+            covered |= keys & ld_keys
+            paragraph = lxml_html.Element("h2" if node.tag in ("h2", "h3") else "p")
+            paragraph.text = text
+            div.append(paragraph)
+    return div if len(covered) >= 0.8 * len(ld_keys) else body
 
 
 _TOKEN_RE = re.compile(r"\w+")
