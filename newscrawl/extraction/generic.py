@@ -12,7 +12,7 @@ related-story lists, "Read more" lines) removed before and after.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -367,6 +367,17 @@ BYLINE_CLASS_RE = re.compile(r"byline|author|auth-?name|writer|contributor|"
 PAYWALL_CLASS_RE = re.compile(r"paywall|subscriber-only|premium-content|meteredcontent|"
                               r"piano-offer|regwall", re.IGNORECASE)
 NEVER_PRUNED = {"html", "body", "article", "main", "head"}
+
+
+@lru_cache(maxsize=8192)
+def classify(marks):
+    """(byline, paywall, boilerplate, keep, consent, hidden) for an element's class and id.
+    Cached: a page repeats the same class strings, and a site's pages share them."""
+    if marks == " ":
+        return (False,) * 6
+    return (bool(BYLINE_CLASS_RE.search(marks)), bool(PAYWALL_CLASS_RE.search(marks)),
+            bool(BOILERPLATE_CLASS_RE.search(marks)), bool(KEEP_CLASS_RE.search(marks)),
+            bool(CONSENT_CLASS_RE.search(marks)), bool(HIDDEN_CLASS_RE.search(marks)))
 NOT_CONTENT = {"meta", "link", "script", "style", "noscript", "template"}
 
 
@@ -379,41 +390,39 @@ class PageScan:
 
 
 def scan_page(root, byline_limit=6):
-    """Bylines, captions, paywall markers and boilerplate blocks of a page, in one pass."""
+    """Bylines, captions, paywall markers and boilerplate blocks of a page, in one pass.
+
+    Most elements have no class or id worth a look: one combined regex turns them away
+    before the specific ones run. A block inside one already marked is not marked again."""
     scan = PageScan()
-    skip_until = None  # inside a block already marked as boilerplate: not marked again
+    marked = set()
     for node in root.iter():
         tag = node.tag
         if not isinstance(tag, str) or tag in NOT_CONTENT:
             continue
-        if skip_until is not None and skip_until in node.iterancestors():
-            pass
-        else:
-            skip_until = None
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        attrib = node.attrib
         if tag == "figcaption":
             key = squash(node.text_content())
             if key:
                 scan.captions.add(key)
-        if marks == " " and node.get("rel") != "author" and node.get("itemprop") != "author":
-            if skip_until is None and tag not in NEVER_PRUNED and is_hidden(node):
-                scan.boilerplate.append(node)
-                skip_until = node
+        marks = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+        byline, paywall, boilerplate, keep, consent, hidden_class = classify(marks)
+        author = attrib.get("rel") == "author" or attrib.get("itemprop") == "author"
+        hidden = ("hidden" in attrib or "style" in attrib or "aria-hidden" in attrib
+                  or hidden_class) and is_hidden(node)
+        if not (author or hidden or byline or paywall or boilerplate):
             continue
-        if (node.get("rel") == "author" or node.get("itemprop") == "author"
-                or BYLINE_CLASS_RE.search(marks)) and len(scan.bylines) < byline_limit \
-                and not _in_aside(node):
+        if (author or byline) and len(scan.bylines) < byline_limit and not _in_aside(node):
             text = clean_text(node.text_content())
             if text and len(text) <= 120:
                 scan.bylines.append(text)
-        if not scan.paywall and PAYWALL_CLASS_RE.search(marks):
+        if paywall:
             scan.paywall = True
-        if skip_until is None and tag not in NEVER_PRUNED and (
-                is_hidden(node) or BOILERPLATE_CLASS_RE.search(marks)) \
-                and not KEEP_CLASS_RE.search(marks) and (
-                    CONSENT_CLASS_RE.search(marks) or not _holds_article_text(node)):
+        if tag not in NEVER_PRUNED and (hidden or boilerplate) and not keep \
+                and (consent or not _holds_article_text(node)) \
+                and not any(a in marked for a in node.iterancestors()):
             scan.boilerplate.append(node)
-            skip_until = node
+            marked.add(node)
     return scan
 
 
