@@ -511,8 +511,11 @@ BLOCK_TAGS = {"head": "h2", "list": "ul", "item": "li", "quote": "blockquote",
 def trafilatura_body(root, url):
     """The article text trafilatura finds in the parsed page, as an HTML ``<div>`` of
     paragraphs (``p``, ``h2`` for subheads, ``li``, ``blockquote``), or None."""
+    # fast: without trafilatura's readability and jusText fallbacks. With our pruning first
+    # they no longer help (body F1 0.945 with them, 0.947 without on naeb-dev) and they cost
+    # a quarter of its time.
     document = _trafilatura()(root, url=url, with_metadata=False, include_comments=False,
-                              include_tables=True)
+                              include_tables=True, fast=True)
     if document is None or document.body is None:
         return None
     body = document.body
