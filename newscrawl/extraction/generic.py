@@ -348,7 +348,8 @@ BOILERPLATE_CLASS_RE = re.compile(
     r"caption|credit|share|social|newsletter|subscribe(?!r)|promo|related|recommend|"
     r"more-?stories|also-?read|byline|author|dateline|timestamp|breadcrumb|comment|advert|"
     r"sponsor|outbrain|taboola|sign-?up|trending|popular|toolbar|\bads?\b|disclaimer|"
-    r"cookie|consent|gdpr|onetrust|donat|privacy-?modal",
+    r"cookie|consent|gdpr|onetrust|donat|privacy-?modal|regwall|"
+    r"paywall[-_]*(?:prompt|offer|cta|message|notice|barrier|inline|bar\b|modal)",
     re.IGNORECASE)
 # Blocks removed whatever text they hold: cookie, consent and privacy dialogs and other
 # modal overlays have long paragraphs.
@@ -402,9 +403,14 @@ def scan_page(root, byline_limit=6):
             continue
         attrib = node.attrib
         if tag == "figcaption":
+            # A caption is not the article's text: read for filtering, removed before the body.
             key = squash(node.text_content())
             if key:
                 scan.captions.add(key)
+            if not any(a in marked for a in node.iterancestors()):
+                scan.boilerplate.append(node)
+                marked.add(node)
+            continue
         marks = f"{attrib.get('class', '')} {attrib.get('id', '')}"
         byline, paywall, boilerplate, keep, consent, hidden_class = classify(marks)
         author = attrib.get("rel") == "author" or attrib.get("itemprop") == "author"
@@ -480,8 +486,9 @@ def prune(nodes):
 
 # Whole paragraphs that are not the article's text.
 BOILERPLATE_TEXT_RE = re.compile(
-    r"(?:read (?:more|next|also|the full story)|see also|related(?: (?:stories|articles|"
-    r"coverage|content))?|more (?:from|on|stories)[^.]{0,60}|recommended(?: for you)?|"
+    r"(?:(?:read (?:more|next|also|the full story)|see also|related(?: (?:stories|articles|"
+    r"coverage|content))?)(?:\s*[:»›>|-]\s*.{0,120})?|"
+    r"more (?:from|on|stories)[^.]{0,60}|recommended(?: for you)?|"
     r"advertisement|sponsored(?: content)?|sign up[^.]{0,120}|subscribe[^.]{0,120}|"
     r"click here[^.]{0,120}|share (?:this|on)[^.]{0,60}|follow us[^.]{0,80}|"
     r"(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:|©].{0,120}|©.{0,120}|"
@@ -528,13 +535,14 @@ def trafilatura_body(root, url):
     return div
 
 
-def paragraph_is_boilerplate(text, headline=None, authors=(), captions=frozenset()):
+def paragraph_is_boilerplate(text, headline=None, authors=(), captions=frozenset(),
+                             section=None):
     """Whether a paragraph of the extracted body is not article text: a promo or
-    navigation line, the headline repeated, a byline, an image caption."""
+    navigation line, the headline or the section's kicker repeated, a byline, a caption."""
     if BOILERPLATE_TEXT_RE.fullmatch(text) and len(text) < 160:
         return True
     key = squash(text)
-    if headline and key == squash(headline):
+    if headline and key == squash(headline) or section and key == squash(section):
         return True
     if key in captions:
         return True
@@ -546,11 +554,11 @@ def paragraph_is_boilerplate(text, headline=None, authors=(), captions=frozenset
     return False
 
 
-def filter_body(div, headline=None, authors=(), captions=frozenset()):
+def filter_body(div, headline=None, authors=(), captions=frozenset(), section=None):
     """Remove the paragraphs of a body ``<div>`` that are boilerplate; the div is changed."""
     for node in list(div.iter("p", "h2", "li", "blockquote")):
         text = clean_text(node.text_content())
-        if not text or paragraph_is_boilerplate(text, headline, authors, captions):
+        if not text or paragraph_is_boilerplate(text, headline, authors, captions, section):
             parent = node.getparent()
             if parent is not None:
                 parent.remove(node)

@@ -51,6 +51,7 @@ LISTING_PATH_RE = re.compile(
     r"archives?|page|latest|video|videos|gallery|galleries|photos)(?:/[^/]*)?/?$",
     re.IGNORECASE)
 POSTID_RE = re.compile(r"\bpostid-(\d+)\b")
+GALLERY_TYPES = frozenset({"ImageGallery", "MediaGallery"})
 
 
 def fill_generic(item, page, response, site, known):
@@ -95,7 +96,7 @@ def fill_generic(item, page, response, site, known):
         body = generic.trafilatura_body(root, url)
         if body is not None:
             generic.filter_body(body, item.get("headline"), item.get("authors") or (),
-                                captions)
+                                captions, item.get("section"))
             body = agree_with_article_body(body, s.article_body)
         body = recover_from_article_body(body, s.article_body, root)
         refuse_by_body(body, s, url)
@@ -119,13 +120,13 @@ def refuse_by_address_and_title(url, title, h1s, s):
     a tag or section page, an error page served with 200."""
     parts = urlsplit(url)
     marked = has_article_markup(s)
+    query = {k.lower() for k, _ in parse_qsl(parts.query)}
+    if "SearchResultsPage" in s.types or (query & SEARCH_PARAMS and (
+            SEARCH_PATH_RE.search(parts.path) or parts.path in ("", "/") or not marked)):
+        raise NotAnArticle("search_page", "a search page")
     if parts.path in ("", "/") and not marked:
         raise NotAnArticle("listing", "the site's front page")
-    query = {k.lower() for k, _ in parse_qsl(parts.query)}
-    if "SearchResultsPage" in s.types or (
-            SEARCH_PATH_RE.search(parts.path) and (query & SEARCH_PARAMS or not marked)):
-        raise NotAnArticle("search_page", "a search page")
-    if not marked and (LISTING_PATH_RE.match(parts.path) or s.types & LISTING_TYPES
+    if not marked and (LISTING_PATH_RE.match(parts.path) or s.types & LISTING_TYPES - GALLERY_TYPES
                        and not s.types & ARTICLE_TYPES):
         raise NotAnArticle("listing", "a section, tag or gallery page")
     heading = " ".join(filter(None, [title] + h1s[:1]))
@@ -147,10 +148,10 @@ def refuse_by_body(body, s, url):
     mostly links (a listing trafilatura read as text)."""
     text = clean_text(body.text_content()) if body is not None else ""
     count = generic.words(text)
-    marked = has_article_markup(s)
+    gallery = bool(s.types & GALLERY_TYPES) and not s.types & ARTICLE_TYPES
+    marked = has_article_markup(s) and not gallery
     if count < (MIN_WORDS_MARKED if marked else MIN_WORDS):
-        kind = "gallery" if s.types & {"ImageGallery", "MediaGallery"} else "no_text"
-        raise NotAnArticle(kind, f"{count} words of text")
+        raise NotAnArticle("gallery" if gallery else "no_text", f"{count} words of text")
 
 
 def fill_dates(item, root, s, url):

@@ -135,14 +135,17 @@ def article_node(nodes):
     return {}
 
 
-def ld_names(value, person_only=True):
-    """Names in a JSON-LD ``author``/``creator``/``publisher`` value (object, list, string)."""
+def ld_names(value, person_only=True, by_id=None):
+    """Names in a JSON-LD ``author``/``creator``/``publisher`` value (object, list, string).
+    A reference (``{"@id": ...}``, as Yoast writes authors) is looked up in ``by_id``."""
     if value is None:
         return []
     if isinstance(value, list):
-        return [name for v in value for name in ld_names(v, person_only)]
+        return [name for v in value for name in ld_names(v, person_only, by_id)]
     if isinstance(value, str):
         return [value]
+    if isinstance(value, dict) and by_id and set(value) == {"@id"}:
+        value = by_id.get(value["@id"], value)
     if isinstance(value, dict):
         kinds = types_of(value)
         if person_only and kinds and "Person" not in kinds:
@@ -244,6 +247,7 @@ def _meta_values(meta, names):
 def read_structured(page):
     """A ``Structured`` from a ``specs.Page`` (its meta, links and JSON-LD already read)."""
     nodes = json_ld_nodes(page.json_ld)
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
     ld = article_node(nodes)
     meta = page.meta
     s = Structured(article=ld)
@@ -260,7 +264,8 @@ def read_structured(page):
     add(s.headline, "json-ld", ld_text(ld.get("headline")))
     add(s.headline, "json-ld", ld_text(ld.get("name")))
     s.headline += _meta_values(meta, META_HEADLINE)
-    for name in ld_names(ld.get("author")) + ld_names(ld.get("creator")):
+    for name in ld_names(ld.get("author"), by_id=by_id) + ld_names(ld.get("creator"),
+                                                                     by_id=by_id):
         add(s.authors, "json-ld", name)
     s.authors += _meta_values(meta, META_AUTHORS)
     add(s.published, "json-ld", ld_text(ld.get("datePublished")))
@@ -279,7 +284,7 @@ def read_structured(page):
     s.tags += _meta_values(meta, META_TAGS)
     add(s.description, "json-ld", ld_text(ld.get("description")))
     s.description += _meta_values(meta, META_DESCRIPTION)
-    for name in ld_names(ld.get("publisher"), person_only=False):
+    for name in ld_names(ld.get("publisher"), person_only=False, by_id=by_id):
         s.organizations.add(name)
         add(s.site_names, "json-ld", name)
     s.site_names += _meta_values(meta, META_SITE_NAME)
