@@ -24,6 +24,7 @@ from newscrawl.extraction.processors import clean_text, language_code
 # What sites put between a headline and their name in <title> and og:title.
 TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·•»~/]\s+|\s*\|\s*|\s+::\s+")
 _ALNUM_RE = re.compile(r"[\W_]+")
+SITE_PREFIX_RE = re.compile(r"^([^:|]{2,40}):\s+")
 
 
 def squash(text):
@@ -68,6 +69,9 @@ def strip_site_name(title, site_names=(), hosts=frozenset()):
     section segments between them and the headline) go; a headline with a dash in it stays."""
     if not title:
         return title
+    m = SITE_PREFIX_RE.match(title)
+    if m and is_site_name(m[1], site_names, hosts):  # "Site: Headline"
+        return title[m.end():].strip() or title
     parts = TITLE_SEPARATORS_RE.split(title)
     if len(parts) == 1:
         return title
@@ -167,6 +171,7 @@ def split_byline(value):
     value = clean_text(value) or ""
     value = BY_RE.sub("", value)
     value = BYLINE_TAIL_RE.sub("", value)
+    value = CREDENTIALS_RE.sub("", value)
     value = ROLE_TAIL_RE.sub("", value)
     names = []
     for name in NAME_SPLIT_RE.split(value):
@@ -489,7 +494,7 @@ BOILERPLATE_TEXT_RE = re.compile(
     r"(?:(?:read (?:more|next|also|the full story)|see also|related(?: (?:stories|articles|"
     r"coverage|content))?)(?:\s*[:»›>|-]\s*.{0,120})?|"
     r"more (?:from|on|stories)[^.]{0,60}|recommended(?: for you)?|"
-    r"advertisement|sponsored(?: content)?|sign up[^.]{0,120}|subscribe[^.]{0,120}|"
+    r"advertisement|sponsored(?: content)?|sign up.{0,120}|subscribe.{0,120}|"
     r"click here[^.]{0,120}|share (?:this|on)[^.]{0,60}|follow us[^.]{0,80}|"
     r"(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:|©].{0,120}|©.{0,120}|"
     r"copyright .{0,120}|all rights reserved.{0,80}|"
@@ -499,8 +504,8 @@ BOILERPLATE_TEXT_RE = re.compile(
     r"(?:this|the) (?:article|story) (?:was|has been|is) (?:updated|corrected|amended).{0,200}|"
     r"\W*)", re.IGNORECASE)
 # A paragraph that is only a byline ("By Jane Doe", "By Jane Doe, Reuters").
-BYLINE_PARAGRAPH_RE = re.compile(r"^(?:by|words by|story by|written by)\s+\S.{0,80}$",
-                                 re.IGNORECASE)
+# The name must start with a capital: "By the time the vote came, ..." is article text.
+BYLINE_PARAGRAPH_RE = re.compile(r"^(?i:by|words by|story by|written by)\s+[A-Z][^.!?]{0,80}$")
 
 
 @cache
