@@ -78,6 +78,8 @@ def test_split_byline(byline, names):
     ("Reuters", False), ("AFP", False), ("The Editorial Board", False),
     ("Riverside Gazette", False), ("news@riverside-gazette.com", False), ("—", False),
     ("https://www.riverside-gazette.com/author/mlopez/", False), ("Team 7", False),
+    ("Name *", False), ("Shrines List by Region", False), ("Ludwig van Beethoven", True),
+    ("Riverside Arts", False), ("Field Level Media", False),
 ])
 def test_is_person_name(name, person):
     assert generic.is_person_name(name, SITE_NAMES, HOSTS) is person

@@ -148,8 +148,11 @@ BYLINE_TAIL_RE = re.compile(r"\s+(?:published|updated|posted|last updated|on)\b.
 CREDENTIALS_RE = re.compile(r"(?:,?\s+(?:MS|MA|RDN?|LDN?|PhD|Ph\.D\.|MD|M\.D\.|MPH|MBA|RN|"
                             r"CPT|CPA|DO|DDS|CDN|CSCS|FACC))+\.?$")
 # Where an organisation starts after a name: "John Roe The Associated Press".
-ORG_START_RE = re.compile(r"\s+(?:The|of|for|at)\s+.*$|\s+\S*(?:news|press|times|post|"
-                          r"media|online|staff)\b.*$", re.IGNORECASE)
+ORG_START_RE = re.compile(r"\s+(?:The|of|for|at)\s+.*$")
+# Lower-case words a name may hold: "Ludwig van Beethoven", "Juan de la Cruz".
+NAME_PARTICLES = frozenset("""van von der den de del della di da dos das du la le bin al el
+    ibn y e zu ter ten""".split())
+NAME_CHARS_RE = re.compile(r"^[^\W\d_][\w.'’‘\- ]*$")
 # Words that make a byline value a role, a desk or an organisation rather than a person.
 NOT_PERSON_RE = re.compile(
     r"\b(?:staff|editors?|editorial|desk|team|news|newsroom|reporters?|correspondents?|"
@@ -196,9 +199,15 @@ def is_person_name(name, organizations=(), hosts=frozenset()):
     the site or publisher, not a role or an agency."""
     if not name or len(name) > 60 or EMAIL_OR_URL_RE.search(name) or re.search(r"\d", name):
         return False
-    if sum(c.isalpha() for c in name) < 2:
+    if sum(c.isalpha() for c in name) < 2 or not NAME_CHARS_RE.match(name):
         return False
     words = name.split()
+    # Every word capitalised but the particles: "List by Region" is not a name.
+    if any(w[0].islower() and w not in NAME_PARTICLES for w in words):
+        return False
+    # The site's own name first ("CBC Arts", "Politico Staff").
+    if len(words) > 1 and squash(words[0]) in hosts:
+        return False
     if not 2 <= len(words) <= 5 and not (len(words) == 1 and not name.isascii()):
         return False
     if NOT_PERSON_RE.search(name):
