@@ -79,10 +79,15 @@ def test_split_byline(byline, names):
     ("Riverside Gazette", False), ("news@riverside-gazette.com", False), ("—", False),
     ("https://www.riverside-gazette.com/author/mlopez/", False), ("Team 7", False),
     ("Name *", False), ("Shrines List by Region", False), ("Ludwig van Beethoven", True),
-    ("Riverside Arts", False), ("Field Level Media", False),
+    ("Field Level Media", False),
 ])
 def test_is_person_name(name, person):
     assert generic.is_person_name(name, SITE_NAMES, HOSTS) is person
+
+
+def test_a_name_that_starts_with_the_sites_name_is_not_a_person():
+    assert not generic.is_person_name("CBC Arts", [], generic.host_names("www.cbc.ca"))
+    assert generic.is_person_name("Carla Becker", [], generic.host_names("www.cbc.ca"))
 
 
 def test_authors_first_source_with_a_person_wins_and_orgs_are_dropped():
