@@ -189,6 +189,34 @@ def test_boilerplate_paragraphs(text):
 
 
 @pytest.mark.parametrize("text", [
+    "Want more local news? Sign up for our free newsletter to get it in your inbox.",
+    "GET THE GAZETTE ON THE GO BY CLICKING HERE",
+    "—Contact Maria Lopez at mlopez@riverside-gazette.com.",
+    "More information: A. Author et al, A study of bridges, Journal of Bridges (2024).",
+    "Provided by the University of Riverside",
+    "Also read: The bridge that never was",
+    "Thanks for signing up!",
+])
+def test_promos_and_end_matter(text):
+    assert generic.paragraph_is_boilerplate(text)
+
+
+def test_a_closing_list_of_other_stories_is_cut():
+    div = html.fromstring("<div><p>" + "The council met on Monday night. " * 8 + "</p>"
+                          "<p>More Must-Reads From the Gazette</p><p>Storm warnings for the "
+                          "coast</p><p>Rail fares to rise in January</p></div>")
+    generic.cut_recirculation_tail(div)
+    assert len(div) == 1
+    # a subhead followed by the article's text is not a list of stories
+    div = html.fromstring("<div><p>Related</p><p>" + "The council met on Monday night. " * 8 +
+                          "</p></div>")
+    generic.cut_recirculation_tail(div)
+    assert len(div) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "Netflix said more people subscribe in winter than in any other season.",
+    "More information about the finalists can be found on the council's site.",
     "Read the council's full report before the meeting, residents were told.",
     "By the time the vote came, most residents had already left the hall.",
     "Photographs of the old crossing were shown to the council on Monday.",

@@ -511,7 +511,27 @@ BOILERPLATE_TEXT_RE = re.compile(
     r"(?:listen|watch)(?: to)? (?:this|the) (?:article|story|video).{0,40}|"
     r"(?:get|download) (?:the|our) app.{0,80}|newsletter.{0,120}|"
     r"(?:this|the) (?:article|story) (?:was|has been|is) (?:updated|corrected|amended).{0,200}|"
+    r"(?:also read|don'?t miss|must read|trending|most read|post your comment)\b.{0,120}|"
+    r"thanks? (?:you )?for (?:signing up|subscribing).{0,80}|"
+    r"your subscription (?:has been|is) confirmed.{0,80}|"
+    # End matter of research and wire news: "More information: ...", "Provided by ..."
+    r"(?:(?:more information|journal information|citation)\s*:|provided by\b|reporting by\b|"
+    r"editing by\b|additional reporting by\b|"
+    r"(?:this|the) article (?:has been|was) reviewed according to\b).{0,400}|"
     r"\W*)", re.IGNORECASE)
+# A short paragraph that sells something of the site's: a newsletter, an app, a tip line.
+PROMO_CUES_RE = re.compile(
+    r"\b(?:sign(?:ing)? up|subscrib\w*|newsletters?|inbox|download (?:the|our) app|"
+    r"click(?:ing)? here|tap here|follow (?:us|her|him|them)|news tip|contact (?:us|him|her)|"
+    r"email us|terms of (?:use|service)|privacy policy)\b", re.IGNORECASE)
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+# Headings of the lists of other stories that close many pages.
+RECIRCULATION_RE = re.compile(
+    r"(?:more (?:must[- ]reads|stories|from|on|news|to read|like this)\b.{0,60}|"
+    r"(?:you (?:may|might) (?:also )?like|recommended(?: for you| stories)?|read next|"
+    r"what to read next|related(?: stories| articles| coverage)?|most (?:read|popular|viewed)|"
+    r"trending(?: now)?|latest(?: news| stories)?|top stories|popular(?: now)?|"
+    r"don'?t miss|editor'?s picks|explore (?:more|the edition))\W*)", re.IGNORECASE)
 # A paragraph that is only a byline ("By Jane Doe", "By Jane Doe, Reuters").
 # The name must start with a capital: "By the time the vote came, ..." is article text.
 BYLINE_PARAGRAPH_RE = re.compile(r"^(?i:by|words by|story by|written by)\s+[A-Z][^.!?]{0,80}$")
@@ -562,10 +582,40 @@ def paragraph_is_boilerplate(text, headline=None, authors=(), captions=frozenset
         return True
     if BYLINE_PARAGRAPH_RE.match(text) and len(text.split()) <= 14:
         return True
+    if is_promo(text):
+        return True
     if authors and len(text) <= 80 and any(squash(a) and key.startswith(squash(a))
                                            for a in authors) and len(text.split()) <= 8:
         return True
     return False
+
+
+def is_promo(text):
+    """A short paragraph selling the site's newsletter, app or tip line, or giving the
+    writer's contact: two cues, or one in a paragraph written in capitals or with an e-mail
+    address. "Netflix said more people subscribe in winter" has one cue: kept."""
+    if len(text) > 300:
+        return False
+    cues = len(PROMO_CUES_RE.findall(text))
+    return cues >= 2 or (cues == 1 and (text.isupper() or bool(EMAIL_RE.search(text))))
+
+
+def cut_recirculation_tail(div, max_words=25):
+    """Remove a closing list of other stories: from the last heading-like paragraph ("More
+    Must-Reads From TIME", "Don't miss", "Related") after which only short lines (teaser
+    titles) follow, to the end."""
+    blocks = list(div)
+    for i in range(len(blocks) - 1, -1, -1):
+        text = clean_text(blocks[i].text_content()) or ""
+        if len(text) > 80:
+            if words(text) > max_words:
+                return div
+            continue
+        if RECIRCULATION_RE.fullmatch(text):
+            for node in blocks[i:]:
+                div.remove(node)
+            return div
+    return div
 
 
 def filter_body(div, headline=None, authors=(), captions=frozenset(), section=None):
@@ -576,6 +626,7 @@ def filter_body(div, headline=None, authors=(), captions=frozenset(), section=No
             parent = node.getparent()
             if parent is not None:
                 parent.remove(node)
+    cut_recirculation_tail(div)
     # A subhead left last, or lists of links, at the end: "More on this story" lists.
     while len(div) and div[-1].tag in ("h2", "ul") and \
             (div[-1].tag == "h2" or len(clean_text(div[-1].text_content()) or "") < 200):

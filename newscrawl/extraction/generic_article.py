@@ -252,7 +252,7 @@ def agree_with_article_body(body, article_body):
     ld_words = generic.words(article_body)
     texts = [clean_text(n.text_content()) or "" for n in body]
     page_words = sum(generic.words(t) for t in texts)
-    if ld_words < 30 or ld_words < 0.5 * page_words or \
+    if ld_words < 30 or ld_words < 0.7 * page_words or \
             article_body.rstrip().endswith(("...", "…", "[…]")):
         return body
     ld_keys = _shingles(article_body)
