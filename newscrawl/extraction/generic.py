@@ -525,6 +525,7 @@ PROMO_CUES_RE = re.compile(
     r"click(?:ing)? here|tap here|follow (?:us|her|him|them)|news tip|contact (?:us|him|her)|"
     r"email us|terms of (?:use|service)|privacy policy)\b", re.IGNORECASE)
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+CONTACT_START_RE = re.compile(r"^\W*(?:contact|e-?mail|reach|write to)\b", re.IGNORECASE)
 # Headings of the lists of other stories that close many pages.
 RECIRCULATION_RE = re.compile(
     r"(?:more (?:must[- ]reads|stories|from|on|news|to read|like this)\b.{0,60}|"
@@ -596,8 +597,11 @@ def is_promo(text):
     address. "Netflix said more people subscribe in winter" has one cue: kept."""
     if len(text) > 300:
         return False
+    email = bool(EMAIL_RE.search(text))
+    if email and CONTACT_START_RE.match(text):  # "—Contact Jane Doe at jdoe@example.com."
+        return True
     cues = len(PROMO_CUES_RE.findall(text))
-    return cues >= 2 or (cues == 1 and (text.isupper() or bool(EMAIL_RE.search(text))))
+    return cues >= 2 or (cues == 1 and (text.isupper() or email))
 
 
 def cut_recirculation_tail(div, max_words=25):
