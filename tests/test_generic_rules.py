@@ -54,6 +54,12 @@ def test_headline_is_never_the_site_name_and_loses_media_tags():
         "Mayor cuts the ribbon"
 
 
+def test_a_structured_headline_cut_at_a_separator_is_not_trusted():
+    candidates = [("meta:og:title", "Harnessing carbon for plastics:")]
+    h1s = ["Harnessing carbon for plastics: a breakthrough in polymers"]
+    assert generic.headline_of(candidates, h1s, None, SITE_NAMES, HOSTS) == h1s[0]
+
+
 def test_headline_falls_back_to_the_title_without_the_site_name():
     assert generic.headline_of([], [], "Flood warning lifted | Riverside Gazette",
                                SITE_NAMES, HOSTS) == "Flood warning lifted"

@@ -97,6 +97,9 @@ MEDIA_TAG_RE = re.compile(r"\s*[\[(](?:watch|video|videos|photos?|pics|gallery|l
                           r"podcast|live|updated?)[\])]\s*$", re.IGNORECASE)
 
 
+CUT_SHORT_RE = re.compile(r"(?:[:|–—-]|\.\.\.|…)$")
+
+
 def strip_media_tag(text):
     return MEDIA_TAG_RE.sub("", text).strip() or text if text else text
 
@@ -108,8 +111,10 @@ def headline_of(candidates, h1s, title, site_names, hosts):
     newsletter box) and some og:titles are rewritten for social media."""
     structured = [strip_media_tag(strip_site_name(clean_text(v), site_names, hosts))
                   for _, v in candidates]
-    # og:title is sometimes the site's name alone (on templates that fill it per site).
-    structured = [s for s in structured if s and not is_site_name(s, site_names, hosts)]
+    # og:title is sometimes the site's name alone (on templates that fill it per site), or
+    # cut short by the CMS at a separator ("Harnessing CO2 for plastics:").
+    structured = [s for s in structured if s and not is_site_name(s, site_names, hosts)
+                  and not CUT_SHORT_RE.search(s)]
     title = strip_site_name(clean_text(title), site_names, hosts) if title else None
     keys = {squash(s) for s in structured + ([title] if title else [])}
     visible = [strip_media_tag(clean_text(h)) for h in h1s]
