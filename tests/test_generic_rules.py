@@ -145,6 +145,16 @@ def test_section_from_article_section_else_breadcrumbs():
     assert generic.section_of([], ["Home", "Local News", "The story"], "The story") == \
         "Local News"
     assert generic.section_of([], ["Home"]) is None
+    root = html.fromstring('<html><body><nav><a rel="category" href="/a">Menu</a></nav>'
+                           '<h3><a rel="category tag" href="/c/national/">National</a></h3>'
+                           '</body></html>')
+    assert generic.category_links(root) == ["National"]
+    assert generic.section_of([], [], None, generic.category_links(root)) == "National"
+
+
+def test_no_author_placeholders():
+    assert not generic.is_person_name("No Author")
+    assert not generic.is_person_name("Anonymous")
 
 
 def test_language_from_html_lang_then_meta():

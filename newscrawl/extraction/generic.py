@@ -164,7 +164,8 @@ NOT_PERSON_RE = re.compile(
     r"agenc(?:y|ies)|press|associated|reuters|afp|ap|upi|bloomberg|wire|media|online|"
     r"contributors?|writer|admin|administrator|guest|bureau|board|service|group|times|post|"
     r"daily|magazine|journal|herald|tribune|gazette|digital|web|content|partner|sponsored|"
-    r"published|updated|photos?|video|graphics?|opinion|inc|ltd|llc|report)\b",
+    r"published|updated|photos?|video|graphics?|opinion|inc|ltd|llc|report|no author|unknown|"
+    r"anonymous|none)\b",
     re.IGNORECASE)
 # Role words after a name: "Jane Doe, Senior Reporter", "John Roe | Political Editor".
 ROLE_TAIL_RE = re.compile(
@@ -334,9 +335,21 @@ def language_of(root, candidates):
                      if language_code(v.replace("_", "-"))), None))
 
 
-def section_of(candidates, breadcrumbs, headline=None):
+CATEGORY_LINKS = etree.XPath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+    "[not(ancestor::nav) and not(ancestor::footer) and not(ancestor::aside)]")
+
+
+def category_links(root, limit=3):
+    """Texts of the page's category links (WordPress themes mark them ``rel="category
+    tag"``), outside navigation: the article's own categories, first the main one."""
+    return [t for t in (clean_text(a.text_content()) for a in CATEGORY_LINKS(root)[:limit])
+            if t]
+
+
+def section_of(candidates, breadcrumbs, headline=None, categories=()):
     """``articleSection`` or a section meta tag, else the breadcrumb after "Home" (not the
-    article itself, which a breadcrumb often ends with)."""
+    article itself, which a breadcrumb often ends with), else the first category link."""
     for _, value in candidates:
         text = clean_text(value)
         if text and not text.startswith("http") and len(text) <= 60:
@@ -346,7 +359,9 @@ def section_of(candidates, breadcrumbs, headline=None):
         crumbs = crumbs[1:]
     if crumbs and headline and squash(crumbs[-1]) == squash(headline):
         crumbs = crumbs[:-1]
-    return crumbs[0] if crumbs and len(crumbs[0]) <= 60 else None
+    if crumbs and len(crumbs[0]) <= 60:
+        return crumbs[0]
+    return next((c for c in categories if len(c) <= 60), None)
 
 
 def is_paywalled(free, scan):
@@ -387,6 +402,8 @@ BYLINE_CLASS_RE = re.compile(r"byline|author|auth-?name|writer|contributor|"
 PAYWALL_CLASS_RE = re.compile(r"paywall|subscriber-only|premium-content|meteredcontent|"
                               r"piano-offer|regwall", re.IGNORECASE)
 NEVER_PRUNED = {"html", "body", "article", "main", "head"}
+INLINE_TAGS = frozenset({"span", "a", "em", "strong", "b", "i", "small", "time", "abbr", "cite",
+                         "label", "sup", "sub", "u", "mark", "font", "q"})
 
 
 @lru_cache(maxsize=8192)
@@ -443,7 +460,10 @@ def scan_page(root, byline_limit=6):
                 scan.bylines.append(text)
         if paywall:
             scan.paywall = True
-        if tag not in NEVER_PRUNED and (hidden or boilerplate) and not keep \
+        # Inline elements are pruned only when hidden: a dateline or a credit printed inside
+        # the first paragraph ("<span class=dateline>KOBE</span> – ...") is the article's.
+        if tag not in NEVER_PRUNED and (hidden or boilerplate and tag not in INLINE_TAGS) \
+                and not keep \
                 and (consent or not _holds_article_text(node)) \
                 and not any(a in marked for a in node.iterancestors()):
             scan.boilerplate.append(node)

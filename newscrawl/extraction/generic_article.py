@@ -75,7 +75,8 @@ def fill_generic(item, page, response, site, known):
     if "authors" not in known:
         item["authors"] = generic.authors_of(s.authors, scan.bylines, site_names, hosts)
     if "section_links" not in known:
-        section = generic.section_of(s.section, s.breadcrumbs, item.get("headline"))
+        section = generic.section_of(s.section, s.breadcrumbs, item.get("headline"),
+                                     generic.category_links(root))
         item["section"] = title_case_shout(section) if section else None
     if "tags" not in known:
         tags = [clean_text(t) for _, v in s.tags for t in split_tags(v)]
