@@ -12,7 +12,7 @@ read by the shared extraction before the site's visible-text selectors.
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,7 @@ def _suffix_extractor():
     return _EXTRACTOR[0]
 
 
+@lru_cache(maxsize=1024)
 def generic_site(host):
     """A ``Site`` for a host without a module: no selectors, so every field is read by the
     generic layer; named by the host's registrable name. The cleaning and validation
