@@ -219,3 +219,15 @@ def test_the_generic_layer_alone_reads_the_japan_times_pages():
         kept = set(record["paragraphs"])
         assert sum(p in kept for p in truth["paragraphs"]) >= 0.9 * len(truth["paragraphs"])
         assert len(record["paragraphs"]) <= len(truth["paragraphs"]) + 1, path
+
+
+def test_a_section_front_at_an_unknown_address_is_a_listing_by_its_links():
+    teasers = "".join(
+        f'<div class="card"><h3><a href="/politics/story-{i}">Council story number {i} about '
+        f'the budget and the bridge vote</a></h3><a href="/politics/story-{i}">Read the full '
+        f'report on the vote in the council</a><p>Short.</p></div>' for i in range(12))
+    html = (f"<html><head><title>Politics | Riverside Gazette</title></head><body><main>"
+            f"<h1>Politics</h1>{teasers}</main></body></html>")
+    with pytest.raises(newscrawl.NotAnArticle) as error:
+        newscrawl.extract(html, "https://www.riverside-gazette.com/politics")
+    assert error.value.reason == "listing"
