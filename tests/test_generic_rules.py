@@ -105,6 +105,13 @@ def test_authors_first_source_with_a_person_wins_and_orgs_are_dropped():
                               HOSTS) == ["Tom Becker"]
 
 
+def test_a_byline_naming_every_structured_author_and_more_is_the_fuller_list():
+    candidates = [("json-ld", "Christy Choi"), ("meta:author", "Christy Choi")]
+    bylines = ["By Someone Else", "By Christy Choi and Oscar Holland, CNN"]
+    assert generic.authors_of(candidates, bylines, [], HOSTS) == ["Christy Choi",
+                                                                   "Oscar Holland"]
+
+
 def test_authors_name_followed_by_the_paper_is_one_person():
     candidates = [("json-ld", "Sarah Barnacle Worcester Telegram"),
                   ("json-ld", "Sarah Barnacle")]

@@ -233,17 +233,28 @@ def authors_of(candidates, byline_texts, organizations, hosts):
         if values:
             sources.append(values)
     sources.append(byline_texts)
-    for values in sources:
-        names = []
-        for value in values:
-            for name in split_byline(value):
-                name = person_part(name)
-                if is_person_name(name, organizations, hosts) and \
-                        name.casefold() not in (n.casefold() for n in names):
-                    names.append(name)
-        if names:
-            return drop_extended(names)
-    return []
+    chosen = next((names for names in (people_in(values, organizations, hosts)
+                                       for values in sources) if names), [])
+    # Structured data often names the first author only; a byline of the page that names
+    # all of them and more is the fuller list: "By Ann Lee and Bo Chen, CNN".
+    folded = {n.casefold() for n in chosen}
+    for text in byline_texts if chosen else ():
+        names = people_in([text], organizations, hosts)
+        if len(names) > len(chosen) and folded <= {n.casefold() for n in names}:
+            chosen, folded = names, {n.casefold() for n in names}
+    return chosen
+
+
+def people_in(values, organizations, hosts):
+    """The people named by a source's values, in order, each once."""
+    names = []
+    for value in values:
+        for name in split_byline(value):
+            name = person_part(name)
+            if is_person_name(name, organizations, hosts) and \
+                    name.casefold() not in (n.casefold() for n in names):
+                names.append(name)
+    return drop_extended(names)
 
 
 def drop_extended(names):
