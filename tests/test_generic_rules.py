@@ -6,7 +6,7 @@ import pytest
 from lxml import html
 
 from newscrawl.extraction import generic
-from newscrawl.extraction.generic_article import agree_with_article_body
+from newscrawl.extraction.generic_article import agree_with_article_body, join_body_chunks
 from newscrawl.sites.base import generic_site, registrable_name
 
 HOSTS = generic.host_names("www.riverside-gazette.com")
@@ -256,6 +256,11 @@ def test_article_body_drops_what_trafilatura_kept_only_when_it_agrees():
                            "with your account please</p></div>")
     agree_with_article_body(body, story)
     assert len(body) == 1
+    # a long paragraph articleBody lacks stays: articleBody was cut, not the page padded
+    long_paragraph = "The mayor then spoke for twenty minutes about the history " * 6
+    body = html.fromstring(f"<div><p>{story}</p><p>{story}</p><p>{long_paragraph}</p></div>")
+    agree_with_article_body(body, story * 2)
+    assert len(body) == 3
     # a cut-short articleBody is not trusted
     body = html.fromstring(f"<div><p>{story}</p><p>{story[::-1]}</p></div>")
     agree_with_article_body(body, story[:200] + "...")
@@ -275,3 +280,18 @@ def test_generic_site_is_a_site_without_selectors():
     site = generic_site("www.example-news.com")
     assert site.name == "example-news.com" and site.generic and site.selectors == {}
     assert site.owns_host("www.example-news.com")
+
+
+def test_a_body_split_in_chunks_of_one_class_is_joined():
+    first = "The council voted on Monday to fund the bridge after a decade of debate."
+    second = ("Construction will begin in September and take fourteen months, the public "
+              "works department said, with a public meeting on the design in March.")
+    root = html.fromstring(f"""<html><body><article>
+      <div class="body__chunk"><p>{first}</p></div><div class="ad">Advertisement</div>
+      <div class="body__chunk"><p>{second}</p></div></article></body></html>""")
+    extracted = html.fromstring(f"<div><p>{first}</p></div>")
+    joined = join_body_chunks(extracted, root)
+    assert [p.text for p in joined] == [first, second]
+    # one container only: trafilatura's body as it was
+    root = html.fromstring(f"<html><body><div class='body'><p>{first}</p></div></body></html>")
+    assert join_body_chunks(extracted, root) is extracted

@@ -40,6 +40,8 @@ MIN_WORDS_MARKED = 25
 # Above this share of link text, a page without article markup is a listing (article pages
 # of 108 news sites measured up to 0.58, their navigation included).
 MAX_LINK_DENSITY = 0.7
+# articleBody removes extracted paragraphs it lacks only up to this length.
+MAX_DROPPED_WORDS = 40
 # Error pages served with 200: their title or headline says so.
 ERROR_TITLE_RE = re.compile(
     r"\b(?:404|410|page not found|not found|page (?:does not|doesn't|cannot be) "
@@ -103,6 +105,7 @@ def fill_generic(item, page, response, site, known):
         generic.prune(scan.boilerplate)
         body = generic.trafilatura_body(root, url)
         if body is not None:
+            body = join_body_chunks(body, root)
             generic.filter_body(body, item.get("headline"), item.get("authors") or (),
                                 captions, item.get("section"))
             body = agree_with_article_body(body, s.article_body)
@@ -273,12 +276,53 @@ def agree_with_article_body(body, article_body):
         return body
     for node, text in zip(list(body), texts, strict=True):
         keys = _shingles(text)
-        if keys and len(keys & ld_keys) < 0.5 * len(keys):
+        # Short paragraphs only: what trafilatura keeps and should not is promos, captions
+        # and credits; a long paragraph missing from articleBody means articleBody was cut.
+        if keys and len(keys & ld_keys) < 0.5 * len(keys) and \
+                generic.words(text) <= MAX_DROPPED_WORDS:
             body.remove(node)
     return body
 
 
 PAGE_BLOCKS = etree.XPath("//p | //h2 | //h3 | //li | //blockquote")
+CHUNK_BLOCKS = etree.XPath(".//p | .//h2 | .//h3 | .//li | .//blockquote")
+
+
+def join_body_chunks(body, root):
+    """The whole article when the page splits its body into several containers of the same
+    class with ads between them (``div.body__inner-container`` x 5) and trafilatura took the
+    first only: every container of the class that held the extracted text, in page order.
+    Taken only when it keeps nearly all of what trafilatura found and adds to it."""
+    extracted = [t for t in (clean_text(n.text_content()) for n in body) if t]
+    if not extracted:
+        return body
+    first = set(extracted[:3])
+    container = None
+    for node in root.iter("p"):
+        if clean_text(node.text_content()) in first:
+            container = node.getparent()
+            break
+    if container is None or not container.get("class"):
+        return body
+    chunks = root.xpath(f"//{container.tag}[@class=$c]", c=container.get("class"))
+    if len(chunks) < 2:
+        return body
+    div = lxml_html.Element("div")
+    seen = set()
+    for chunk in chunks:
+        for node in CHUNK_BLOCKS(chunk):
+            text = clean_text(node.text_content())
+            if not text or text in seen or any(a.tag in ("p", "li", "blockquote")
+                                               for a in node.iterancestors() if a is not chunk
+                                               and chunk in a.iterancestors()):
+                continue
+            seen.add(text)
+            block = lxml_html.Element("h2" if node.tag in ("h2", "h3") else node.tag)
+            block.text = text
+            div.append(block)
+    kept = sum(t in seen for t in extracted)
+    added = generic.words(" ".join(seen - set(extracted)))
+    return div if kept >= 0.9 * len(extracted) and added >= 20 else body
 
 
 def recover_from_article_body(body, article_body, root):
