@@ -271,6 +271,8 @@ def test_article_body_drops_what_trafilatura_kept_only_when_it_agrees():
 @pytest.mark.parametrize("host, name", [
     ("www.example-news.com", "example-news.com"), ("news.bbc.co.uk", "bbc.co.uk"),
     ("EXAMPLE-NEWS.COM", "example-news.com"), ("127.0.0.1", "127.0.0.1"),
+    ("my_blog.example.org", "example.org"), ("news_local", "news-local"), ("::1", "1"),
+    ("bücher-news.de", "xn--bcher-news-9db.de"), ("", "unknown"),
 ])
 def test_registrable_name(host, name):
     assert registrable_name(host) == name

@@ -120,9 +120,10 @@ def registrable_name(host):
     except UnicodeError:
         pass
     parts = _suffix_extractor()(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    return host.removeprefix("www.") or "unknown"
+    name = f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix \
+        else host.removeprefix("www.")
+    # What the schema allows a site name to be: letters, digits, dots and dashes.
+    return re.sub(r"[^a-z0-9.-]+", "-", name).strip(".-") or "unknown"
 
 
 _EXTRACTOR = []
