@@ -231,3 +231,30 @@ def test_a_section_front_at_an_unknown_address_is_a_listing_by_its_links():
     with pytest.raises(newscrawl.NotAnArticle) as error:
         newscrawl.extract(html, "https://www.riverside-gazette.com/politics")
     assert error.value.reason == "listing"
+
+
+PLAIN = """<html lang="en"><head><title>{title}</title></head><body><main><article>
+<h1>{title}</h1>{date}<p>{text}</p><p>{more}</p></article></main></body></html>"""
+TEXT = ("The harbour board agreed on Thursday to lease the old ferry terminal to a rowing club "
+        "for ten years, after two years in which the building stood empty and unheated.")
+MORE = ("The club will pay for a new roof and open the ground floor to the public on weekends, "
+        "the board's chair said, and the lease can be renewed once for another ten years.")
+
+
+def test_a_page_without_machine_readable_dates_gets_htmldates_day():
+    html = PLAIN.format(title="Rowing club gets the old ferry terminal",
+                        date='<p class="date">Posted on 14 March 2024</p>', text=TEXT,
+                        more=MORE)
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2024-03-14"  # a date alone, never an invented time
+    assert record["date_source"] == "htmldate"
+    assert record["extraction"] == "generic" and record["site"] == "example-news.com"
+    assert record["language"] == "en"
+
+
+def test_the_urls_date_is_the_last_resort():
+    html = PLAIN.format(title="Rowing club gets the old ferry terminal", date="", text=TEXT,
+                        more=MORE)
+    record = newscrawl.extract(html, "https://example-news.com/2024/03/14/rowing-club/")
+    assert record["published_at"] == "2024-03-14"
+    assert record["date_source"] in ("url", "htmldate")  # htmldate reads URLs too
