@@ -7,6 +7,7 @@ ARTICLE_KEYS = (
     "url",
     "canonical_url",
     "site",
+    "extraction",
     "article_id",
     "section",
     "subsection",

@@ -121,8 +121,9 @@ def test_a_page_without_its_own_url_needs_url(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["/no/such/page.html"], b"no such file"),
     (["file:///etc/passwd"], b"file://"),
-    (["https://example.com/news/2020/02/18/national/x/"], b"example.com"),
-    ([str(page(MASKS)), "--url", "https://example.com/x/"], b"example.com"),
+    ([str(page(MASKS)), "--spider", "japantimes", "--url", "https://example.com/x/"],
+     b"example.com"),
+    (["ftp://example.com/a.html"], b"ftp://"),
     ([str(page(MASKS)), "--spider", "nosuchspider"], b"nosuchspider"),
     ([], b"one saved page"),
 ])
@@ -145,10 +146,34 @@ def test_a_url_is_fetched_through_the_mirror():
     assert wall.returncode == 1 and b"botwall" in wall.stderr and wall.stdout == b""
 
 
-def test_an_off_site_url_is_refused_without_fetching():
-    with SnapshotServer() as server:
-        proc = extract("http://127.0.0.1:9/news/2020/02/18/national/x/",
-                       "-s", f"NEWSCRAWL_MIRROR={server.url}")
-    assert proc.returncode == 2
-    assert b"not a known site" in proc.stderr
+GENERIC = ROOT / "tests" / "pages" / "generic"
+WP_URL = "https://www.riverside-gazette.com/2024/03/05/council-approves-mill-river-bridge/"
+
+
+def test_a_saved_page_of_a_site_without_a_module_is_extracted_generically():
+    data, _ = record_of(extract(GENERIC / "wordpress_article.html", "--url", WP_URL))
+    assert data["site"] == "riverside-gazette.com"
+    assert data["extraction"] == "generic"
+    assert data["headline"] == "Council approves new bridge over the Mill River"
+    assert data["authors"] == ["Maria Lopez", "Tom Becker"]
+    # without --url: the page's canonical link names it
+    again, _ = record_of(extract(GENERIC / "wordpress_article.html"))
+    assert again["url"] == WP_URL and again["paragraphs"] == data["paragraphs"]
+
+
+def test_a_page_of_an_unknown_site_that_is_not_an_article_exits_1_with_its_reason():
+    proc = extract(GENERIC / "section.html", "--url",
+                   "https://www.riverside-gazette.com/category/local-news/")
+    assert proc.returncode == 1
+    assert b"no article (listing)" in proc.stderr
     assert proc.stdout == b""
+
+
+def test_a_url_of_an_unknown_host_is_fetched_and_extracted_generically():
+    # The snapshot server is a host without a site module: its page is read generically.
+    with SnapshotServer() as server:
+        proc = extract(server.url.rstrip("/") + MASKS)
+    data, _ = record_of(proc)
+    assert data["extraction"] == "generic"
+    assert data["site"] == "127.0.0.1"
+    assert data["headline"] == "Losing face: 6,000 surgical masks stolen from Kobe hospital"

@@ -25,6 +25,7 @@ def article(**overrides):
         "url": URL,
         "canonical_url": URL,
         "site": "japantimes",
+        "extraction": "site:japantimes",
         "article_id": "2254010",
         "section": "National",
         "subsection": "Crime & Legal",

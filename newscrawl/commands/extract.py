@@ -13,11 +13,13 @@ otherwise).
 
 A URL is fetched with Scrapy itself: a one-request crawl with the project's settings
 (robots.txt, User-Agent, retries, ``NEWSCRAWL_MIRROR``) but without feeds, state, monitors or
-the report. Only http(s) URLs of a known site's hosts are fetched.
+the report. Any http(s) URL is fetched; a host with a site module is read with it, any other
+with the generic layer (``"extraction": "generic"`` in the record).
 
 Exit status: 0 and the record; 1 and the reason on stderr when the page gives no article (bot
 wall, truncated, not an article, HTTP error, fetch failure, dropped by validation); 2 for usage
-errors (no such file, no URL for a saved page, a URL of an unknown host or scheme).
+errors (no such file, no URL for a saved page, a scheme other than http(s), a URL off the
+``--spider``'s site).
 """
 
 import json
@@ -37,7 +39,7 @@ from scrapy.utils.misc import build_from_crawler
 from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.pipelines.cleaning import CleaningPipeline
 from newscrawl.pipelines.validation import ValidationPipeline, record
-from newscrawl.sites import SITES, site_for_url
+from newscrawl.sites import site_or_generic
 
 # The pipelines that make sense for one item, in the crawl's order. Duplicates and state need
 # a whole run (and the state would remember the article): never run here.
@@ -161,17 +163,14 @@ class Command(ScrapyCommand):
 
     @staticmethod
     def site_of(url, site=None, what="URL"):
+        """The site module that owns the URL's host (or the one ``--spider`` named, which
+        must own it), else the generic site of that host: any news site is extracted."""
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise UsageError(f"{what} {url!r}: only http(s) URLs of a known site "
-                             f"({', '.join(sorted(SITES))}) are fetched or extracted")
-        owner = site_for_url(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"{what} {url!r}: only http(s) URLs are fetched or extracted")
         if site is not None and not site.owns_host(parts.hostname):
             raise UsageError(f"{what} {url!r} is not on {site.label} ({', '.join(site.hosts)})")
-        if owner is None:
-            raise UsageError(f"{what} {url!r}: host {parts.hostname!r} is not a known site's "
-                             f"(known sites: {', '.join(sorted(SITES))}); refused")
-        return site or owner
+        return site or site_or_generic(url)
 
     # --- running -----------------------------------------------------------------------------
     def run(self, args, opts):
@@ -187,7 +186,7 @@ class Command(ScrapyCommand):
                 result = self.fetch(target, self.site_of(target, site))
             elif scheme and len(scheme) > 1:  # file://, ftp://, ... (not C:\ paths)
                 raise UsageError(f"{target!r}: {scheme}:// URLs are refused; give a saved "
-                                 "page's path, or an http(s) URL of a known site")
+                                 "page's path, or an http(s) URL")
             else:
                 result = self.from_file(target, opts.url, site)
         except ExtractFailed as error:

@@ -21,12 +21,14 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from newscrawl.extraction import dates
+from newscrawl.extraction.errors import NotAnArticle
+from newscrawl.extraction.generic_article import GENERIC_FIELDS, fill_generic
 from newscrawl.extraction.loaders import ArticleLoader
 from newscrawl.extraction.pagechecks import is_blank, is_botwall, is_truncated, page_text
 from newscrawl.extraction.processors import caption_credit, clean_text, language_code
 from newscrawl.extraction.specs import Page, text_of
 from newscrawl.items import ArticleItem
-from newscrawl.sites import site_for_url
+from newscrawl.sites import site_or_generic
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -38,13 +40,6 @@ ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNews
 # page given to `scrapy extract` would otherwise become a 50 MB record.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 CAPTION_AFTER = etree.XPath("following-sibling::p[contains(@class,'flex-caption')][1]")
-
-
-class NotAnArticle(Exception):
-    def __init__(self, reason, detail=""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 def json_ld_article(blocks):
@@ -204,20 +199,22 @@ def parse_page(response):
 
 
 def extract_article(response, site=None, fetched_at=None):
-    """An ArticleItem from an article page, with ``body_element`` for the cleaning pipeline."""
-    site = site or site_for_url(response.url)
-    if site is None:
-        raise NotAnArticle("unknown_site", response.url)
+    """An ArticleItem from an article page, with ``body_element`` for the cleaning pipeline.
+
+    The site module's selectors give the fields it has selectors for; the generic layer
+    (``extraction.generic``) reads the rest, and every field of a page whose host has no
+    module. A site module's values always win: a field it knows is never read generically."""
+    site = site or site_or_generic(response.url)
     check_page(response, site)
     fetched_at = fetched_at or datetime.now(UTC)
     page = Page(parse_page(response), site.article_block)
     selectors = site.selectors
     body_nodes = []
-    for spec in selectors["body"]:
+    for spec in selectors.get("body", ()):
         body_nodes = page.nodes(spec)
         if body_nodes:
             break
-    if not body_nodes:
+    if "body" in selectors and not body_nodes:
         raise NotAnArticle("not_article", "no article body")
     ld = json_ld_article(page.json_ld)
     url = urldefrag(response.url)[0]
@@ -225,29 +222,39 @@ def extract_article(response, site=None, fetched_at=None):
     # What the page says goes through the loader's processors; what this function works out
     # itself (URLs, dates already parsed, flags) is set on the item after loading.
     loader = ArticleLoader(item=ArticleItem(), site=site)
-    loader.add_value("article_id", page.first(selectors["article_id"]))
+    if "article_id" in selectors:
+        loader.add_value("article_id", page.first(selectors["article_id"]))
 
-    sections = page.first(selectors["section_links"])
-    section_ld = ld.get("articleSection")
-    add_first(loader, "section", sections[:1],
-              section_ld[0] if isinstance(section_ld, list) else section_ld)
-    loader.add_value("subsection", sections[1:2])
+    if "section_links" in selectors:
+        sections = page.first(selectors["section_links"])
+        section_ld = ld.get("articleSection")
+        add_first(loader, "section", sections[:1],
+                  section_ld[0] if isinstance(section_ld, list) else section_ld)
+        loader.add_value("subsection", sections[1:2])
 
-    add_first(loader, "headline", ld_text(ld, "headline"),
-              lambda: page.first(selectors["headline"]))
-    add_first(loader, "description", ld_text(ld, "description"),
-              lambda: page.first(selectors["description"]))
-    # The first source that names a person wins; placeholders are filtered by the loader.
-    add_first(loader, "authors", ld_people(ld.get("author")),
-              lambda: page.first(selectors["authors"]), page.meta.get("author", []))
-    loader.add_value("credit", page.first(selectors["credit"])[:1])
-    loader.add_value("dateline", page.first(selectors["dateline"])[:1],
-                     lambda values: [v.strip(" –—-") for v in values])
+    if "headline" in selectors:
+        add_first(loader, "headline", ld_text(ld, "headline"),
+                  lambda: page.first(selectors["headline"]))
+    if "description" in selectors:
+        add_first(loader, "description", ld_text(ld, "description"),
+                  lambda: page.first(selectors["description"]))
+    if "authors" in selectors:
+        # The first source that names a person wins; placeholders are filtered by the loader.
+        add_first(loader, "authors", ld_people(ld.get("author")),
+                  lambda: page.first(selectors["authors"]), page.meta.get("author", []))
+    if "credit" in selectors:
+        loader.add_value("credit", page.first(selectors["credit"])[:1])
+    if "dateline" in selectors:
+        loader.add_value("dateline", page.first(selectors["dateline"])[:1],
+                         lambda values: [v.strip(" –—-") for v in values])
 
-    images = [image_of(node, url) for node in page.nodes_of_any(selectors["images"])]
-    loader.add_value("images", [i for i in images if i])
-    tags = ld.get("keywords") or page.first(selectors["tags"]) or page.meta.get("keywords", [])
-    loader.add_value("tags", tags)
+    if "images" in selectors:
+        images = [image_of(node, url) for node in page.nodes_of_any(selectors["images"])]
+        loader.add_value("images", [i for i in images if i])
+    if "tags" in selectors:
+        tags = (ld.get("keywords") or page.first(selectors["tags"])
+                or page.meta.get("keywords", []))
+        loader.add_value("tags", tags)
 
     item = loader.load_item()
     item["url"] = url
@@ -255,20 +262,26 @@ def extract_article(response, site=None, fetched_at=None):
                  or [url])[0]
     item["canonical_url"] = normalize_url(urljoin(url, canonical.strip()), hosts=site.hosts)
     item["site"] = site.name
-    published, raw, source, modified = read_dates(page, ld, site, url, fetched_at)
-    if published is not None:
-        item["published_at"] = dates.iso(published)
-        item["published_raw"] = raw
-        item["date_source"] = source
-    if modified is not None:
-        item["modified_at"] = dates.iso(modified)
-    item["language"] = (language_code(page.root.get("lang"))
-                        or language_code(ld_text(ld, "inLanguage")) or site.language)
-    free = ld.get("isAccessibleForFree")
-    item["paywalled"] = bool(free is False or str(free).lower() == "false"
-                             or page.any(site.paywall_markers))
+    item["extraction"] = "generic" if site.generic else f"site:{site.name}"
+    if "published_text" in selectors:
+        published, raw, source, modified = read_dates(page, ld, site, url, fetched_at)
+        if published is not None:
+            item["published_at"] = dates.iso(published)
+            item["published_raw"] = raw
+            item["date_source"] = source
+        if modified is not None:
+            item["modified_at"] = dates.iso(modified)
+    if not site.generic:
+        item["language"] = (language_code(page.root.get("lang"))
+                            or language_code(ld_text(ld, "inLanguage")) or site.language)
+        free = ld.get("isAccessibleForFree")
+        item["paywalled"] = bool(free is False or str(free).lower() == "false"
+                                 or page.any(site.paywall_markers))
     item["crawled_at"] = fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    item["body_element"] = detach(body_nodes[0])  # last: the searches above need it in place
+    if body_nodes:
+        item["body_element"] = detach(body_nodes[0])  # last: the searches above need it
+    if site.generic or GENERIC_FIELDS.keys() - selectors.keys():
+        fill_generic(item, page, response, site, set(selectors))
     item["authors"] = item.get("authors") or []
     item["tags"] = item.get("tags") or []
     item["images"] = item.get("images") or []

@@ -35,7 +35,7 @@ from newscrawl.extraction.processors import (
 )
 from newscrawl.extraction.specs import block_nodes
 from newscrawl.items import INTERNAL_KEYS, complete
-from newscrawl.sites import get_site, site_for_url
+from newscrawl.sites import site_for_record
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +158,7 @@ class CleaningPipeline:
         return cls(crawler)
 
     def site_of(self, item):
-        if item.get("site"):
-            return get_site(item["site"])
-        return site_for_url(item.get("url") or "")
+        return site_for_record(item.get("site"), item.get("url"))
 
     def flag_undecodable(self, item):
         """A page whose bytes were not in the encoding it declared comes out with U+FFFD

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from newscrawl.sites.base import generic_site
 from newscrawl.sites.japantimes import SITE as JAPANTIMES
 
 SITES = {site.name: site for site in (JAPANTIMES,)}
@@ -21,3 +22,14 @@ def site_for_url(url):
         if site.owns_host(host):
             return site
     return None
+
+
+def site_or_generic(url):
+    """The site module that owns the URL's host, else a generic ``Site`` for that host."""
+    return site_for_url(url) or generic_site(urlsplit(url).hostname)
+
+
+def site_for_record(name, url):
+    """The site a record names: a module by its name, else the generic site of its URL's
+    host (a record of a site without a module names the host's registrable name)."""
+    return SITES.get(name) or site_or_generic(url or "")

@@ -12,7 +12,7 @@ read by the shared extraction before the site's visible-text selectors.
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ class Site:
     # The article id in a feed entry's guid (group 1), e.g. r"/article/(\d+)/".
     feed_article_id: str = ""
     extra: dict = field(default_factory=dict)
+    # True for the stand-in of a site without a module (``generic_site``): every field is
+    # read by the generic layer (``newscrawl.extraction.generic``).
+    generic: bool = False
 
     @property
     def base_url(self):
@@ -127,3 +130,60 @@ class Site:
         host = (host or "").lower()
         bare = host.removeprefix("www.")
         return any(bare == h.removeprefix("www.") for h in self.hosts)
+
+
+# Bot walls any site may put up: Cloudflare's, DataDome's, PerimeterX's, Akamai's, Imperva's.
+# Phrases of the challenge pages themselves, not the scripts these services add to ordinary
+# pages ("challenge-platform" is in many normal Cloudflare pages), so an article is never
+# mistaken for a wall.
+GENERIC_BOTWALL_MARKERS = (
+    "<title>Just a moment...</title>", "Checking your browser before accessing",
+    "Attention Required! | Cloudflare", "Please verify you are a human",
+    "captcha-delivery.com", "Access to this page has been denied", "Pardon Our Interruption",
+    "Please enable JS and disable any ad blocker", "Are you a robot?",
+    "Request unsuccessful. Incapsula incident",
+)
+
+
+def registrable_name(host):
+    """The registrable part of a host, the name a site without a module is known by:
+    "www.example-news.com" -> "example-news.com", "news.bbc.co.uk" -> "bbc.co.uk". Uses the
+    public suffix list bundled with tldextract (never fetched); an IP address or a name
+    without a known suffix is kept whole."""
+    host = (host or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    parts = _suffix_extractor()(host)
+    name = f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix \
+        else host.removeprefix("www.")
+    # What the schema allows a site name to be: letters, digits, dots and dashes.
+    return re.sub(r"[^a-z0-9.-]+", "-", name).strip(".-") or "unknown"
+
+
+_EXTRACTOR = []
+
+
+def _suffix_extractor():
+    if not _EXTRACTOR:
+        import tldextract
+
+        # suffix_list_urls=(): the bundled snapshot only, no network, no cache files.
+        _EXTRACTOR.append(tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None))
+    return _EXTRACTOR[0]
+
+
+@lru_cache(maxsize=1024)
+def generic_site(host):
+    """A ``Site`` for a host without a module: no selectors, so every field is read by the
+    generic layer; named by the host's registrable name. The cleaning and validation
+    pipelines take it as they take a site module."""
+    host = (host or "").lower()
+    return Site(
+        name=registrable_name(host), label=host, hosts=(host,), language="",
+        timezone="UTC", sections={}, default_sections=(), article_path=r"^/.+",
+        listings=(), article_block=(), selectors={}, boilerplate_blocks={},
+        boilerplate_text={"ad": r"advertisement"},
+        botwall_markers=GENERIC_BOTWALL_MARKERS, min_byline_coverage=50, generic=True,
+    )
