@@ -28,6 +28,7 @@ ARTICLE_KEYS = (
     "tags",
     "paywalled",
     "crawled_at",
+    "archive",
     "content_hash",
 )
 

@@ -21,6 +21,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from newscrawl.archive import archived
 from newscrawl.extraction import dates
 from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.extraction.pagechecks import is_botwall, is_truncated
@@ -188,8 +189,11 @@ class SectionSpider(scrapy.Spider):
     def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value(STAT_ARTICLE)
+        # Archived (a crawl writing WARC, or a re-extraction reading it): the record it is kept
+        # in, and its WARC-Date as the fetch time.
+        archive, fetched_at = archived(response)
         try:
-            item = extract_article(response, self.site, fetched_at=datetime.now(UTC))
+            item = extract_article(response, self.site, fetched_at=fetched_at or datetime.now(UTC))
         except NotAnArticle as reason:
             if reason.reason == "botwall":
                 self.botwall(response, "article page")
@@ -204,6 +208,7 @@ class SectionSpider(scrapy.Spider):
             if day is not None and day < self.since:
                 self.drop(response.url, "older_than_since", f"published {day}", level=logging.INFO)
                 return
+        item["archive"] = archive
         yield item
 
     # --- what did not become an item -------------------------------------------------------
