@@ -155,6 +155,18 @@ def _check_file(path):
         raise ArchiveError(f"{path}: not a file")
 
 
+def check_warc(path):
+    """Raise ``ArchiveError`` unless ``path`` is a file whose first record is a WARC's."""
+    _check_file(path)
+    with open(path, "rb") as f:
+        try:
+            next(iter(ArchiveIterator(f)))
+        except StopIteration:
+            raise ArchiveError(f"{path}: not a WARC file (no record in it)") from None
+        except Exception as error:  # noqa: BLE001
+            raise ArchiveError(f"{path}: not a WARC file ({error})".strip()) from None
+
+
 def scan(paths, site=None, warc_dir=None):
     """The ``ArchiveIndex`` of the files: the article responses of ``site`` (of any known
     site when None), the rest counted by reason. Raises ``ArchiveError`` before reading

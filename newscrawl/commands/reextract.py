@@ -28,7 +28,7 @@ import sys
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.archive.reader import ArchiveError, scan
+from newscrawl.archive.reader import ArchiveError, check_warc, scan
 from newscrawl.archive.spider import reextract_spider
 from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
 from newscrawl.sites import get_site
@@ -60,6 +60,22 @@ class Command(BaseRunSpiderCommand):
                             help="also pages of hosts without a site module (needs the "
                                  "generic extractor: not available yet)")
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        # Before Scrapy's start-up lines: bad input gets one ERROR line and nothing else.
+        if opts.generic:
+            self.exit_with(GENERIC_UNAVAILABLE)
+        for path in args:
+            try:
+                check_warc(path)
+            except ArchiveError as error:
+                self.exit_with(str(error))
+
+    @staticmethod
+    def exit_with(message):
+        print(f"ERROR: {message}", file=sys.stderr)
+        raise SystemExit(ERROR_EXIT)
+
     def fail(self, message):
         print(f"ERROR: {message}", file=sys.stderr)
         self.exitcode = ERROR_EXIT
@@ -87,9 +103,6 @@ class Command(BaseRunSpiderCommand):
     def run(self, args, opts):
         if not args:
             raise UsageError("give one or more WARC files")
-        if opts.generic:
-            self.fail(GENERIC_UNAVAILABLE)
-            return
         spidercls = self.choose(opts.spider)
         site = spidercls.site if spidercls else None
         try:
