@@ -31,3 +31,15 @@ def test_extraction_bench_quick_prints_the_figures_and_ratios():
                      r"alone takes \d+\.\d+ ms", out), out
     assert re.search(r"with 50 ms per answer.*\n(.*\n){2}.*crawl / link-only +\d+\.\d+ % +"
                      r"\(information, no target\)", out), out
+
+
+def test_warc_bench_one_round_prints_its_table():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "warc.py"), "--rounds", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"\| archive size per 1,000 articles +\| +\d+\.\d MiB \|", out), out
+    assert re.search(r"\| extra CPU per article page for writing WARC +\| +-?\d+\.\d+ ms \|",
+                     out), out
+    assert re.search(r"\| re-extraction from the WARC \(--fresh\) +\| +\d+\.\d art/s \|", out)
+    assert "30 articles exported from 32 article pages" in out
