@@ -14,6 +14,9 @@ with it, and ``scrapy reextract --fresh`` over the archive the second wrote. Eac
 - extra CPU per article for writing it: the child's user+sys CPU time (``getrusage``) with
   minus without, per article page, median of the rounds' paired differences (process start-up
   is in both and cancels out);
+- the writer alone, in this process: ``WarcWriterMiddleware.process_response`` over every
+  snapshot article page (response and request records, gzip, write, flush), CPU time
+  (``process_time``) per page, median of the rounds: the same cost without a crawl's noise;
 - articles per second: article pages / the run's own elapsed time (its report's started_at to
   finished_at), median over rounds, for the crawl and the re-extraction.
 
@@ -65,6 +68,48 @@ def elapsed(report):
     return (end - start).total_seconds()
 
 
+def writer_cpu_per_page(rounds):
+    """Median over rounds of the writer's CPU time per snapshot article page (s)."""
+    import time
+
+    from scrapy import Spider
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.archive.writer import WarcWriterMiddleware
+    from newscrawl.snapshot import load_expected
+    from newscrawl.snapshot.server import Snapshot
+
+    snapshot = Snapshot()
+    pages = []
+    for article in load_expected()["articles"]:
+        _, entry = snapshot.resolve(article["url"])
+        pages.append((article["url"], snapshot.read(entry)))
+    spider = Spider(name="bench")
+    spider.newscrawl_run_id = "bench"
+    per_page = []
+    with tempfile.TemporaryDirectory(prefix="bench-warc-writer-") as tmp:
+        for n in range(rounds + 1):  # the first round warms up, not counted
+            crawler = get_crawler(Spider, {"NEWSCRAWL_WARC_DIR": f"{tmp}/{n}"})
+            mw = WarcWriterMiddleware.from_crawler(crawler)
+            mw.spider_opened(spider)
+            responses = []
+            for url, body in pages:
+                request = Request(url, headers={"User-Agent": "bench"})
+                responses.append((request, HtmlResponse(
+                    url, body=body, request=request, protocol="HTTP/1.1",
+                    headers={"Content-Type": "text/html; charset=utf-8",
+                             "Content-Length": str(len(body))})))
+            start = time.process_time()
+            for request, response in responses:
+                mw.process_response(request, response)
+            spent = time.process_time() - start
+            mw.spider_closed(spider, "finished")
+            if n:
+                per_page.append(spent / len(pages))
+    return statistics.median(per_page)
+
+
 def one_round(server_url, tmp, n, warc_first):
     crawl = ["crawl", "japantimes", "-a", "sections=" + ",".join(SECTIONS), "-a", "fresh=1",
              "-s", f"NEWSCRAWL_MIRROR={server_url}"]
@@ -88,6 +133,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds (default 5)")
     args = parser.parse_args()
+    writer = writer_cpu_per_page(args.rounds)
     rounds = []
     with tempfile.TemporaryDirectory(prefix="bench-warc-") as tmp, SnapshotServer() as server:
         for n in range(args.rounds):
@@ -119,6 +165,7 @@ def main():
         ("CPU of a crawl without WARC (user+sys)", f"{cpu['plain']:9.3f} s"),
         ("CPU of a crawl with WARC (user+sys)", f"{cpu['warc']:9.3f} s"),
         ("extra CPU per article page for writing WARC", f"{extra * 1000:9.2f} ms"),
+        ("  the writer alone, per article page", f"{writer * 1000:9.2f} ms"),
         ("crawl without WARC", f"{rate['plain']:9.1f} art/s"),
         ("crawl with WARC", f"{rate['warc']:9.1f} art/s"),
         ("re-extraction from the WARC (--fresh)", f"{rate['reextract']:9.1f} art/s"),

@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 WARC_SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_BYTES = 1024**3
+GZIP_LEVEL = 6  # see gzip_member
 # Headers describing the transfer, not the body as recorded (see the module's docstring).
 TRANSFER_HEADERS = {b"transfer-encoding"}
 
@@ -148,6 +149,16 @@ def recover_open_file(path):
     return final, size - keep
 
 
+def gzip_member(writer, record):
+    """One record as its own gzip member. warcio's own gzip=True compresses at level 9: 1.4 ms
+    for a 64 KB article page here, against 1.1 ms at level 6 for 0.6% more bytes."""
+    out = BytesIO()
+    writer.out = out
+    writer.write_record(record)
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(out.getvalue()) + compressor.flush()
+
+
 def _fsync_dir(directory):
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -187,10 +198,8 @@ class WarcSeries:
         self.file = open(self.open_path, "xb", buffering=0)  # noqa: SIM115 (kept open)
         self.size = 0
         self.names.append(self.name)
-        buf = BytesIO()
-        writer = WARCWriter(buf, gzip=True, warc_version=WARCWriter.WARC_1_1)
-        writer.write_record(writer.create_warcinfo_record(self.name, self.info))
-        self._write(buf.getvalue())
+        writer = WARCWriter(BytesIO(), gzip=False, warc_version=WARCWriter.WARC_1_1)
+        self._write(gzip_member(writer, writer.create_warcinfo_record(self.name, self.info)))
 
     def _write(self, data):
         view = memoryview(data)
@@ -204,13 +213,14 @@ class WarcSeries:
         offsets of the records, bytes written)."""
         if self.file is None:
             self._open()
-        buf = BytesIO()
-        writer = WARCWriter(buf, gzip=True, warc_version=WARCWriter.WARC_1_1)
-        offsets = []
+        writer = WARCWriter(BytesIO(), gzip=False, warc_version=WARCWriter.WARC_1_1)
+        offsets, members = [], []
+        position = self.size
         for record in build(writer):
-            offsets.append(self.size + buf.tell())
-            writer.write_record(record)
-        data = buf.getvalue()
+            offsets.append(position)
+            members.append(gzip_member(writer, record))
+            position += len(members[-1])
+        data = b"".join(members)
         self._write(data)
         name = self.name
         if self.size >= self.max_bytes:
