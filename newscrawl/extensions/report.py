@@ -182,7 +182,10 @@ def summary_lines(report):
                      + (f"; cut: {len(r_['truncated'])}" if r_["truncated"] else ""))
     cov = report["field_coverage"]
     if a["exported"]:
-        low = {k: v for k, v in cov.items() if v is not None and v < 100}
+        archiving = archive.get("written") or archive.get("read")
+        # a crawl that does not archive has no archive to cover: not worth a mention
+        low = {k: v for k, v in cov.items() if v is not None and v < 100
+               and (k != "archive" or archiving)}
         lines.append("  field coverage below 100%: "
                      + (", ".join(f"{k} {v:g}%" for k, v in low.items()) or "none"))
     monitors = report["monitors"]
