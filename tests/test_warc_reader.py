@@ -313,3 +313,43 @@ def test_reextract_generic_is_refused_until_the_generic_extractor_lands(archives
     assert proc.stderr.strip().splitlines() == [
         "ERROR: --generic: the generic extractor is not available yet; only hosts with a "
         "site module can be re-extracted (drop --generic)"]
+
+
+def test_the_replay_answers_captures_in_order_and_404_otherwise(archives, tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from newscrawl.archive.replay import ReplayServer
+
+    _, files, _, what = archives
+    article = what["chunked"]
+    # a second file where the same page was captured again later with a 503 first
+    retried = tmp_path / "retried.warc"
+    retried.write_bytes(
+        record("response", article["url"], http(b"busy", status="503 Service Unavailable"),
+               content_type=RESPONSE, date=DATE.format(30))
+        + record("response", article["url"], http(page(article)), content_type=RESPONSE,
+                 date=DATE.format(31)))
+    path = "/" + article["url"].split("/", 3)[3]
+    with ReplayServer([str(retried), str(files["wget"])]) as server:
+        def get(target):
+            try:
+                with urllib.request.urlopen(server.url + target, timeout=10) as answer:
+                    return answer.status, answer.headers, answer.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers, error.read()
+
+        statuses = [get(path)[0] for _ in range(4)]
+        assert statuses == [503, 200, 200, 200]  # retried.warc first, then wget's, the last repeats
+        status, headers, body = get(path)
+        assert body == page(article) and headers["Transfer-Encoding"] is None
+        assert get("/news/2099/01/01/nowhere/")[0] == 404
+
+
+def test_the_replay_cli_refuses_a_file_that_is_not_a_warc(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello\n")
+    proc = subprocess.run([sys.executable, "-m", "newscrawl.snapshot", "serve", "--warc",
+                           str(tmp_path / "notes.txt")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "not a WARC file" in proc.stderr and "Traceback" not in proc.stderr
