@@ -251,7 +251,7 @@ class WarcWriterMiddleware:
         settings = crawler.settings
         directory = (settings.get("NEWSCRAWL_WARC_DIR") or "").strip()
         if not directory:
-            raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+            raise NotConfigured  # no message: Scrapy would log it as a WARNING on every crawl
         max_bytes = settings.getint("NEWSCRAWL_WARC_MAX_BYTES", DEFAULT_MAX_BYTES)
         if max_bytes < 1:
             raise ValueError(f"NEWSCRAWL_WARC_MAX_BYTES must be >= 1, got {max_bytes}")
