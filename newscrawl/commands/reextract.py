@@ -4,8 +4,9 @@
     scrapy reextract warc/*.warc.gz -o again.jsonl --fresh
     scrapy reextract CC-NEWS-20261201120000-00042.warc.gz --spider japantimes
 
-Reads WARC files (ours, Common Crawl's CC-NEWS, wget's, Browsertrix's; ``newscrawl.archive.
-reader``), keeps the article responses of hosts that have a site module, and runs them through
+Reads WARC files (ours, Common Crawl's CC-NEWS, wget's, Browsertrix's; see
+``newscrawl.archive.reader``), keeps the article responses of hosts that have a site module, and
+runs them through
 the crawl's own spider callback, item pipelines (cleaning, validation, duplicates, state), feed,
 report and monitors (``newscrawl.archive.spider``). The feed is the crawl's: same keys, same
 dedup, a per-run file under ``NEWSCRAWL_FEED_DIR`` unless ``-o``/``-O`` says otherwise;
