@@ -42,12 +42,12 @@ def scrapy(*args, cwd=ROOT, env=None, timeout=180):
                           timeout=timeout)
 
 
-def crawl(server_url, tmp, *settings, cwd=ROOT):
+def crawl(server_url, tmp, *settings, cwd=ROOT, env=None):
     return scrapy("crawl", "japantimes", "-a", "sections=" + ",".join(SECTIONS),
                   "-s", f"NEWSCRAWL_MIRROR={server_url}",
                   "-s", f"NEWSCRAWL_FEED_DIR={tmp / 'output'}",
                   "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}",
-                  "-s", "NEWSCRAWL_RETRY_BACKOFF=0", *settings, cwd=cwd)
+                  "-s", "NEWSCRAWL_RETRY_BACKOFF=0", *settings, cwd=cwd, env=env)
 
 
 def feed_of(directory):
@@ -245,8 +245,9 @@ def test_reextraction_picks_up_a_fixed_selector(tmp_path):
     assert fixed in text
     site.write_text(text.replace(fixed, '"related_stories": ("div.related-stories",),'))
     with SnapshotServer() as server:
-        proc = crawl(server.url, tmp_path, "-s", f"NEWSCRAWL_WARC_DIR={tmp_path / 'warc'}",
-                     cwd=old)
+        # NEWSCRAWL_WARC_DIR from the environment, as cron and Scrapyd give it
+        proc = crawl(server.url, tmp_path, cwd=old,
+                     env=clean_env(NEWSCRAWL_WARC_DIR=str(tmp_path / "warc")))
     assert proc.returncode == 0, proc.stderr[-3000:]
     broken, _ = feed_of(tmp_path / "output")
     expected = {a["url"]: a for a in EXPECTED}
