@@ -185,7 +185,8 @@ def test_reextract_with_the_crawls_state_exports_nothing_twice(archived, tmp_pat
     state = tmp_path / "state"
     shutil.copytree(tmp / "state", state)
     files = sorted(str(f) for f in (tmp / "warc").iterdir())
-    proc = scrapy("reextract", *files, "-s", f"NEWSCRAWL_FEED_DIR={tmp_path / 'out'}",
+    proc = scrapy("reextract", *files, "--spider", "japantimes",
+                  "-s", f"NEWSCRAWL_FEED_DIR={tmp_path / 'out'}",
                   "-s", f"NEWSCRAWL_STATE_DIR={state}")
     assert proc.returncode == 0, proc.stderr[-3000:]
     records, report = feed_of(tmp_path / "out")
