@@ -10,6 +10,9 @@ One page from Python (see docs/extract.md)::
 Scrapy does for the settings) stays cheap.
 """
 
+# Named in the warcinfo record of every WARC file a crawl writes; setup.py gives the same.
+__version__ = "0.1"
+
 __all__ = ["NotAnArticle", "extract"]
 
 

@@ -29,6 +29,7 @@ ARTICLE_KEYS = (
     "tags",
     "paywalled",
     "crawled_at",
+    "archive",
     "content_hash",
 )
 

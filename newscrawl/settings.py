@@ -25,6 +25,10 @@ NEWSCRAWL_MIN_COVERAGE = 95
 NEWSCRAWL_MAX_DROPPED_PERCENT = 5
 # Write the crawl report (JSON) beside the feed.
 NEWSCRAWL_REPORT = True
+# Keep every response the crawl fetched as gzip-compressed WARC 1.1 files in this directory
+# (empty: off), one series per run, a new file after NEWSCRAWL_WARC_MAX_BYTES (docs/warc.md).
+NEWSCRAWL_WARC_DIR = ""
+NEWSCRAWL_WARC_MAX_BYTES = 1024**3
 
 ADDONS = {"newscrawl.addon.NewscrawlAddon": 0}
 
@@ -57,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
     # After every other middleware, right next to the downloader: the rest of Scrapy only ever
     # sees the site's real URLs.
     "newscrawl.middlewares.mirror.MirrorMiddleware": 990,
+    # Next to the downloader, after the mirror: records each response as received, before
+    # decompression, redirects or retries; off unless NEWSCRAWL_WARC_DIR is set (docs/warc.md).
+    "newscrawl.archive.writer.WarcWriterMiddleware": 995,
     # Does not send requests for articles the state says were exported and are not due again.
     "newscrawl.middlewares.incremental.IncrementalMiddleware": 560,
     # Retries with backoff and Retry-After, truncated bodies and oversize pages too (issue 5).

@@ -49,3 +49,15 @@ def test_discovery_bench_prints_per_source_hourly_and_backfill_figures():
     assert unchanged["article_pages"] == unchanged["no_article"]
     assert updated["article_pages"] - updated["no_article"] == 1
     assert figures["backfill"]["exported"] == 7 and figures["backfill"]["seconds"] > 0
+
+
+def test_warc_bench_one_round_prints_its_table():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "warc.py"), "--rounds", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"\| archive size per 1,000 articles +\| +\d+\.\d MiB \|", out), out
+    assert re.search(r"\| extra CPU per article page for writing WARC +\| +-?\d+\.\d+ ms \|",
+                     out), out
+    assert re.search(r"\| re-extraction from the WARC \(--fresh\) +\| +\d+\.\d art/s \|", out)
+    assert "30 articles exported from 32 article pages" in out

@@ -79,6 +79,13 @@ def test_a_valid_article_passes_completed_with_every_key(pipeline, crawler):
     assert out["description"] is None and out["tags"] == ["Kobe", "Hyogo"]
     assert crawler.stats.get_value("newscrawl/validated") == 1
     assert crawler.stats.get_value("newscrawl/dropped") is None
+    assert out["archive"] is None  # not archived
+
+
+def test_an_archived_article_names_its_warc_record(pipeline):
+    archive = {"warc_file": "japantimes_RUN-00000.warc.gz",
+               "record_id": "<urn:uuid:0f66957a-9961-484a-b5a2-98e5b2fbcfc7>", "offset": 65138}
+    assert pipeline.process_item(article(archive=archive))["archive"] == archive
 
 
 @pytest.mark.parametrize("field", ["url", "canonical_url", "headline", "published_at", "body"])
@@ -131,6 +138,10 @@ def test_every_missing_required_field_is_counted(pipeline, crawler):
         {"image": {"url": "/relative.jpg", "caption": None, "credit": None}},
         {"images": [{"url": "https://x.example/a.jpg"}]},      # caption, credit keys missing
         {"site": "The Japan Times"},
+        {"archive": {"warc_file": "a.warc.gz", "record_id": "urn:uuid:1", "offset": 0}},
+        {"archive": {"warc_file": "a.warc.gz", "record_id": "<urn:uuid:1>"}},  # no offset
+        {"archive": {"warc_file": "", "record_id": "<urn:uuid:1>", "offset": 0}},
+        {"archive": "a.warc.gz"},
     ],
 )
 def test_schema_violation_is_dropped_as_schema(pipeline, crawler, caplog, overrides):

@@ -162,12 +162,32 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
         # pages that could not be fetched after retries: [{url, reason}] (the spider's stats)
         "failed_pages": list(stats.get("newscrawl/failed_pages") or []),
         "field_coverage": coverage,
+        # WARC files this run wrote (NEWSCRAWL_WARC_DIR) and read (scrapy reextract)
+        "archive": archive_section(stats),
         "monitors": {
             "ran": monitors_ran,
             "passed": (not failures) if monitors_ran else None,
             "failures": list(failures),
         },
     }
+
+
+def archive_section(stats):
+    written = {
+        "files": list(stats.get("newscrawl/warc/file_names") or []),
+        "responses": stats.get("newscrawl/warc/responses", 0),
+        "bytes": stats.get("newscrawl/warc/bytes", 0),
+        "recovered_files": stats.get("newscrawl/warc/recovered_files", 0),
+    }
+    read = {
+        "files": list(stats.get("newscrawl/archive/files") or []),
+        "records": _group(stats, "newscrawl/archive/records/"),
+        "responses": stats.get("newscrawl/archive/responses", 0),
+        "skipped": _group(stats, "newscrawl/archive/skipped/"),
+        "truncated": list(stats.get("newscrawl/archive/truncated") or []),
+    }
+    return {"written": written if written["responses"] else None,
+            "read": read if read["files"] else None}
 
 
 def summary_lines(report):
@@ -199,9 +219,22 @@ def summary_lines(report):
     if report["http_errors"] or report["download_errors"]:
         lines.append(f"  HTTP errors: {_inline(report['http_errors']) or 'none'}; "
                      f"download errors: {_inline(report['download_errors']) or 'none'}")
+    archive = report.get("archive") or {}
+    if archive.get("written"):
+        w = archive["written"]
+        lines.append(f"  WARC written: {w['responses']} responses, {w['bytes']} bytes in "
+                     f"{', '.join(w['files'])}")
+    if archive.get("read"):
+        r_ = archive["read"]
+        lines.append(f"  WARC read: {r_['responses']} article responses from "
+                     f"{len(r_['files'])} file(s); skipped: {_inline(r_['skipped']) or 'none'}"
+                     + (f"; cut: {len(r_['truncated'])}" if r_["truncated"] else ""))
     cov = report["field_coverage"]
     if a["exported"]:
-        low = {k: v for k, v in cov.items() if v is not None and v < 100}
+        archiving = archive.get("written") or archive.get("read")
+        # a crawl that does not archive has no archive to cover: not worth a mention
+        low = {k: v for k, v in cov.items() if v is not None and v < 100
+               and (k != "archive" or archiving)}
         lines.append("  field coverage below 100%: "
                      + (", ".join(f"{k} {v:g}%" for k, v in low.items()) or "none"))
     monitors = report["monitors"]

@@ -62,6 +62,20 @@ def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=
         sys.stderr.write("snapshot server stopped\n")
 
 
+def serve_warc(parser, args):
+    """``serve --warc FILE...``: replay an archive (newscrawl.archive.replay)."""
+    from newscrawl.archive.reader import ArchiveError
+    from newscrawl.archive.replay import serve as replay
+
+    if args.root or args.faults:
+        parser.error("--warc serves an archive: --root and --faults do not apply")
+    try:
+        replay(args.warc, args.port, args.host, latency=args.latency / 1000)
+    except (ArchiveError, ValueError) as exc:
+        parser.error(str(exc))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m newscrawl.snapshot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +98,9 @@ def main(argv=None):
     p_serve.add_argument("--variant", action="append", default=[], metavar="NAME",
                          help="serve a second state of the site over the base one "
                               "(variants.json: updated, broken); repeatable")
+    p_serve.add_argument("--warc", nargs="+", default=None, metavar="FILE",
+                         help="serve these WARC files instead of the snapshot "
+                              "(newscrawl.archive.replay, docs/warc.md)")
     p_copy = sub.add_parser("copy", help="copy the snapshot to DEST")
     p_copy.add_argument("dest")
     args = parser.parse_args(argv)
@@ -99,6 +116,8 @@ def main(argv=None):
         if not 0 <= args.latency <= MAX_LATENCY * 1000:
             parser.error(f"--latency: between 0 and {MAX_LATENCY * 1000} ms, "
                          f"got {args.latency:g}")
+        if args.warc:
+            return serve_warc(parser, args)
         if args.faults is not None:
             from .faults import FaultSpec, FaultSpecError
 

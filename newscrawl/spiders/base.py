@@ -34,6 +34,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from newscrawl.archive import archived
 from newscrawl.discovery import listings as listing_pages
 from newscrawl.discovery.feeds import read_feed
 from newscrawl.discovery.sitemaps import period_of, read_sitemap, robots_sitemaps
@@ -575,8 +576,11 @@ class SectionSpider(scrapy.Spider):
         if meta.get("newscrawl_source"):
             count(stats, meta["newscrawl_source"], "requests",
                   section=meta.get("newscrawl_section"))
+        # Archived (a crawl writing WARC, or a re-extraction reading it): the record it is kept
+        # in, and its WARC-Date as the fetch time.
+        archive, fetched_at = archived(response)
         try:
-            item = extract_article(response, self.site, fetched_at=datetime.now(UTC))
+            item = extract_article(response, self.site, fetched_at=fetched_at or datetime.now(UTC))
         except NotAnArticle as reason:
             if reason.reason == "botwall":
                 self.botwall(response, "article page")
@@ -602,6 +606,7 @@ class SectionSpider(scrapy.Spider):
             if day is not None and self.until and day > self.until:
                 self.drop(response.url, "newer_than_until", f"published {day}", level=logging.INFO)
                 return
+        item["archive"] = archive
         yield item
 
     # --- what did not become an item -------------------------------------------------------
