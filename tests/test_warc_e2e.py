@@ -20,12 +20,13 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newscrawl import __version__
 from newscrawl.items import ARTICLE_KEYS
-from newscrawl.snapshot import SECTIONS, load_expected
+from newscrawl.snapshot import SECTIONS, expected_articles, load_expected
 from newscrawl.snapshot.server import Snapshot, SnapshotServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "newscrawl" / "schema" / "article.schema.json").read_text("utf-8"))
-EXPECTED = load_expected()["articles"]
+# every article the sections reach through feeds, sitemaps and listings
+EXPECTED = expected_articles(sections=SECTIONS)
 SPECIAL = load_expected()["special"]
 MAX_BYTES = 200_000  # the snapshot crawl's ~680 KB of WARC: four or five files
 
@@ -103,7 +104,7 @@ def test_the_archive_holds_every_response_with_its_request_and_warcinfo(archived
                                        for i in range(len(files))]
     assert report["archive"]["written"]["files"] == [f.name for f in files]
     snapshot = Snapshot()
-    responses, requests = {}, {}
+    responses, requests, discovered = {}, {}, {}
     for file in files:
         records = records_of(file)
         offset, kind, headers, _, payload = records[0]
@@ -118,6 +119,10 @@ def test_the_archive_holds_every_response_with_its_request_and_warcinfo(archived
             assert url.startswith("https://www.japantimes.co.jp/"), url  # never the mirror's
             if kind == "response":
                 responses.setdefault(url, []).append((headers, http, payload))
+            elif kind == "metadata":
+                # what the feed or sitemap that found an article said of it
+                found = json.loads(payload)
+                discovered[headers.get_header("WARC-Concurrent-To")] = found
             else:
                 assert kind == "request"
                 requests[headers.get_header("WARC-Concurrent-To")] = http
@@ -136,6 +141,12 @@ def test_the_archive_holds_every_response_with_its_request_and_warcinfo(archived
         assert request.get_header("Host") == "www.japantimes.co.jp"
         assert request.get_header("User-Agent").startswith("newscrawl/")
     assert [h[1].get_statuscode() for h in responses[SPECIAL["server_error"]]] == ["500"] * 3
+    # the feed-only article's credit is in the feed, not on its page: kept beside its response
+    feed_only = load_expected()["discovery"]["cases"]["feed_only"]
+    (headers, _, _), = responses[feed_only]
+    found = discovered[headers.get_header("WARC-Record-ID")]
+    assert found["newscrawl_discovery"]["credit"] == "Kyodo"
+    assert found["newscrawl_source"].startswith("feed:")
 
 
 def test_every_record_names_the_response_record_it_came_from(archived):
@@ -170,13 +181,15 @@ def test_reextract_gives_the_same_records_pointing_at_the_archive(archived, tmp_
             assert reextracted[url][key] == record[key], (url, key)
     report = read_report(tmp_path / "again.jsonl")
     read = report["archive"]["read"]
-    # 8 listing pages; robots.txt is text/plain; two retried pages kept their last answer
-    assert read["skipped"] == {"not_article_url": 8, "not_html": 1, "superseded": 4}
+    # 8 listing pages and the 3 answers of absent feeds and sitemap (404 pages); robots.txt
+    # (twice: Scrapy's and the spider's for its Sitemap: lines), 3 feeds and 5 sitemaps are
+    # not HTML; two retried pages kept their last answer
+    assert read["skipped"] == {"not_article_url": 11, "not_html": 10, "superseded": 4}
     assert read["truncated"] == []
     assert report["dropped"]["by_reason"] == {"truncated": 1}
     assert report["pages"]["botwall"] == 1
     assert [p["url"] for p in report["failed_pages"]] == [SPECIAL["server_error"]]
-    assert "WARC read: 33 article responses" in proc.stderr
+    assert "WARC read: 35 article responses" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -219,7 +232,8 @@ def test_a_crawl_through_the_replay_gets_the_same_records(archived, tmp_path):
             assert replayed[url][key] == record[key], (url, key)
         assert replayed[url]["archive"] is None  # this crawl did not archive
     # the same answers: three 500s for the server error, the bot wall, the cut page
-    assert report["http_errors"] == {"403": 1, "500": 3}
+    # the bot wall, the absent feeds and sitemap, the 500 with its retries
+    assert report["http_errors"] == {"403": 1, "404": 3, "500": 3}
     assert report["dropped"]["by_reason"] == {"truncated": 1}
 
 

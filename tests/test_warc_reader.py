@@ -27,7 +27,8 @@ from newscrawl.snapshot.server import Snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = [a for a in load_expected()["articles"] if not a["paywalled"]]
-NOT_COMPARED = {"layout", "section_path", "image_count", "image_credits"}
+NOT_COMPARED = {"layout", "section_path", "image_count", "image_credits", "sources",
+                "from_feed"}
 SNAPSHOT = Snapshot()
 DATE = "2026-11-30T06:{:02d}:07Z"
 FIRST_DATE = DATE.format(0)

@@ -31,6 +31,7 @@ removed (``Transfer-Encoding`` dropped) and ``Content-Length`` set to the body's
 whatever the recorded header said.
 """
 
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -67,6 +68,9 @@ class ArchivedResponse:
     date: datetime
     status: int
     order: int = 0     # position in the input, to break ties between equal dates
+    # What the feed or sitemap that found the article said of it (the crawl's metadata record
+    # beside the response): {"newscrawl_discovery": {...}, "newscrawl_source": ...}
+    discovery: dict = field(default_factory=dict)
 
     @property
     def archive(self):
@@ -175,6 +179,7 @@ def scan(paths, site=None, warc_dir=None):
         _check_file(path)
     index = ArchiveIndex(site=site)
     order = 0
+    discovery = {}  # response record id -> what discovery said of its article
     for path in paths:
         name = archive_name(path, warc_dir)
         index.files.append(name)
@@ -186,6 +191,8 @@ def scan(paths, site=None, warc_dir=None):
                 for record in iterator:
                     kind = record.rec_type
                     index.records[kind] += 1
+                    if kind == "metadata":
+                        read_discovery(record, discovery)
                     if kind in CONTEXT_TYPES:
                         iterator.read_to_end()
                         first = False
@@ -222,8 +229,24 @@ def scan(paths, site=None, warc_dir=None):
                                         "error": f"unreadable after this offset: {error}"})
         if first:
             raise ArchiveError(f"{path}: not a WARC file (no record in it)")
+    for entry in index.responses:
+        entry.discovery = discovery.get(entry.record_id, {})
     index.responses = latest_per_url(index)
     return index
+
+
+def read_discovery(record, into):
+    """A crawl's metadata record of what a feed or sitemap said of an article (JSON,
+    ``WARC-Concurrent-To`` its response); other tools' metadata records are left alone."""
+    if (record.rec_headers.get_header("Content-Type") or "").split(";")[0] != "application/json":
+        return
+    target = record.rec_headers.get_header("WARC-Concurrent-To")
+    try:
+        value = json.loads(record.content_stream().read(1 << 20))
+    except (ValueError, UnicodeDecodeError):
+        return
+    if target and isinstance(value, dict) and "newscrawl_discovery" in value:
+        into[target] = value
 
 
 def _when(entry):

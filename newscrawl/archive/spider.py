@@ -118,7 +118,8 @@ def reextract_spider(spidercls):
                     entry.url, callback=self.parse_article, errback=self.page_failed,
                     dont_filter=True,
                     meta={ENTRY_META: entry, ARCHIVE_META: entry.archive,
-                          FETCHED_AT_META: entry.date, "dont_redirect": True})
+                          FETCHED_AT_META: entry.date, "dont_redirect": True,
+                          **entry.discovery})
 
     ReextractSpider.__name__ = f"Reextract{spidercls.__name__}"
     ReextractSpider.__qualname__ = ReextractSpider.__name__

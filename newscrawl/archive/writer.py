@@ -13,7 +13,10 @@ sent (User-Agent, Accept-Encoding, cookies already added). For each response it 
   ``Transfer-Encoding: chunked`` header is therefore dropped and ``Content-Length`` set to the
   body's length, so that the record says what it holds;
 - a ``request`` record (``WARC-Concurrent-To`` the response), with the ``Host`` header and the
-  request headers Scrapy sent.
+  request headers Scrapy sent;
+- for an article a feed or sitemap found, a ``metadata`` record (``WARC-Concurrent-To`` the
+  response, ``application/json``) with what that source said of it (``DISCOVERY_META``: the
+  credit, authors, date a page may lack), so that re-extraction fills the same fields.
 
 Files: ``<dir>/<spider>_<run id>-<serial>.warc.gz``, serial ``00000`` upwards, a new file once
 one reaches ``NEWSCRAWL_WARC_MAX_BYTES``; each starts with a ``warcinfo`` record naming
@@ -30,6 +33,7 @@ The response's request gets ``ARCHIVE_META`` (the article record's ``archive``) 
 """
 
 import glob
+import json
 import logging
 import os
 import zlib
@@ -49,6 +53,10 @@ from newscrawl.archive import ARCHIVE_META, FETCHED_AT_META, warc_date
 from newscrawl.export.feeds import run_id
 
 logger = logging.getLogger(__name__)
+
+# What discovery put on an article's request (newscrawl.spiders.base.follow): kept in a metadata
+# record beside the response, read back by re-extraction.
+DISCOVERY_META = ("newscrawl_discovery", "newscrawl_source", "newscrawl_section")
 
 WARC_SUFFIX = ".warc.gz"
 OPEN_SUFFIX = ".open"
@@ -298,6 +306,8 @@ class WarcWriterMiddleware:
         http_response = response_http_headers(response)
         ids = {}
 
+        discovery = {key: request.meta[key] for key in DISCOVERY_META if request.meta.get(key)}
+
         def build(writer):
             record = writer.create_warc_record(
                 response.url, "response", payload=BytesIO(response.body),
@@ -311,9 +321,16 @@ class WarcWriterMiddleware:
                 http_headers=request_http_headers(request, http_response.protocol),
                 warc_headers_dict={"WARC-Date": date,
                                    "WARC-Concurrent-To": ids["response"]})
+            if discovery.get("newscrawl_discovery"):
+                body = json.dumps(discovery, ensure_ascii=False, sort_keys=True).encode()
+                yield writer.create_warc_record(
+                    response.url, "metadata", payload=BytesIO(body), length=len(body),
+                    warc_content_type="application/json",
+                    warc_headers_dict={"WARC-Date": date,
+                                       "WARC-Concurrent-To": ids["response"]})
 
         name, offsets, size = self.series.write(build)
-        self.stats.inc_value(STAT_RECORDS, 2)
+        self.stats.inc_value(STAT_RECORDS, 3 if discovery.get("newscrawl_discovery") else 2)
         self.stats.inc_value(STAT_RESPONSES)
         self.stats.inc_value(STAT_BYTES, size)
         self.stats.set_value(STAT_FILES, len(self.series.names))
