@@ -6,11 +6,16 @@ the exit status. The monitor suite (``newscrawl.monitors``) sets the stat
 already does when a crawler fails to start.
 """
 
+import logging
+import os
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from newscrawl.distributed import preflight
 from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
+
+logger = logging.getLogger(__name__)
 
 MONITORS_FAILED_EXIT = 1
 
@@ -25,8 +30,20 @@ class Command(ScrapyCrawlCommand):
         self.started_crawlers.append(crawler)
         return crawler
 
+    def setting(self, name):
+        """A setting as the crawl will see it: -s, else the environment, else the default."""
+        if (self.settings.getpriority(name) or 0) >= 40:  # cmdline
+            return self.settings.get(name)
+        return os.environ.get(name) or self.settings.get(name)
+
     def run(self, args, opts):
         self.started_crawlers = []
+        # A distributed crawl whose Redis or PostgreSQL cannot be reached: one line, exit 1.
+        error = preflight(self.setting)
+        if error:
+            logger.error("%s", error)
+            self.exitcode = 1
+            return
         super().run(args, opts)
         failures = []
         for crawler in self.started_crawlers:

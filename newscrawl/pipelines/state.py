@@ -16,6 +16,11 @@ accepted it), first as a pending row; the run's rows become part of the state in
 transaction when the engine stops, after the feeds were stored. A run whose feed failed to
 store, or that was killed, commits nothing: its articles are exported again next time rather
 than lost. A job turned away by the overlap guard touches nothing.
+
+Before an item is exported, its version is claimed in the state (``store.claim``: one atomic
+statement). With several workers of a distributed crawl sharing a PostgreSQL state, the one
+whose claim succeeds exports the article; the others drop it as ``claimed`` (counted
+``newscrawl/duplicates/claimed``). On one machine the claim always succeeds.
 """
 
 import glob
@@ -26,10 +31,13 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.addon import feed_path
+from newscrawl.distributed import crawl_id as settings_crawl_id
+from newscrawl.distributed import is_distributed
 from newscrawl.export.feeds import run_id
 from newscrawl.export.storage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
-from newscrawl.state.sqlite import crawler_store, is_fresh, site_name
+from newscrawl.state import crawler_store
+from newscrawl.state.sqlite import is_fresh, site_name
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -40,6 +48,8 @@ STAT_REPEATED = "newscrawl/exported/repeated"
 STAT_UNCHANGED = "newscrawl/unchanged"
 STAT_COMMITTED = "newscrawl/state/committed"
 STAT_OVERLAP = "newscrawl/overlap"
+STAT_CLAIMED = "newscrawl/duplicates/claimed"
+STAT_STATE_ERROR = "newscrawl/state/unavailable"
 
 KIND_STATS = {"new": STAT_NEW, "updated": STAT_UPDATED, "repeated": STAT_REPEATED}
 
@@ -61,6 +71,8 @@ class StatePipeline:
         # id(item) -> (item, kind, record) for items accepted here and not yet exported
         self.in_flight = {}
         self.recovered = False
+        self.distributed = is_distributed(crawler.settings)
+        crawler._newscrawl_settle_run = self.settle_run
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -84,6 +96,31 @@ class StatePipeline:
     def store(self):
         return crawler_store(self.crawler)
 
+    @property
+    def frontier(self):
+        return getattr(self.crawler, "_newscrawl_frontier", None)
+
+    def crawl_id(self):
+        """Workers of one distributed crawl share its id; elsewhere a run is its own crawl."""
+        return settings_crawl_id(self.crawler.settings) or run_id(self.crawler.spider)
+
+    def settle_run(self, run):
+        """Commit a dead run's staged exports when its feed is stored, else discard them (and
+        their claims): ``"committed"`` or ``"discarded"``."""
+        spider = self.crawler.spider
+        store = self.store
+        feed_dir = self.crawler.settings.get("NEWSCRAWL_FEED_DIR") or "output"
+        if any(os.path.isfile(feed) for feed in run_feeds(feed_dir, spider.name, run)):
+            count = store.commit_run(run, spider=spider.name,
+                                     finish_reason="killed after its feed was stored")
+            logger.warning("Run %s died after storing its feed: its %d articles are now "
+                           "recorded in the state", run, count)
+            return "committed"
+        count = store.discard_run(run)
+        logger.warning("Run %s died before storing its feed: its %d staged articles "
+                       "are forgotten and will be exported again", run, count)
+        return "discarded"
+
     def recover_dead_runs(self):
         """Settle the staged exports of runs that died before committing them.
 
@@ -102,17 +139,16 @@ class StatePipeline:
         current = run_id(spider)
         settings = self.crawler.settings
         feed_dir = settings.get("NEWSCRAWL_FEED_DIR") or "output"
+        frontier = self.frontier
         for run in store.pending_runs(except_run=current):
-            if any(os.path.isfile(feed) for feed in run_feeds(feed_dir, spider.name, run)):
-                count = store.commit_run(run, spider=spider.name,
-                                         finish_reason="killed after its feed was stored")
-                logger.warning("Run %s died after storing its feed: its %d articles are now "
-                               "recorded in the state", run, count)
-            else:
-                count = store.discard_run(run)
-                logger.warning("Run %s died before storing its feed: its %d staged articles "
-                               "are forgotten and will be exported again", run, count)
-        self.remove_unfinished_feeds(feed_dir, spider.name, current)
+            # Workers of this crawl that are alive are not dead runs; the overlap guard
+            # turned away any other live crawl.
+            if frontier is not None and frontier.is_live(run):
+                continue
+            self.settle_run(run)
+        if not self.distributed:
+            # With workers sharing a feed directory, a .part may be a live worker's.
+            self.remove_unfinished_feeds(feed_dir, spider.name, current)
 
     @staticmethod
     def remove_unfinished_feeds(feed_dir, spider_name, current):
@@ -144,7 +180,14 @@ class StatePipeline:
             "modified_at": item.get("modified_at"),
             "published_at": item.get("published_at"),
         }
-        known, found_by = self.store.find(canonical, record["article_id"], record["content_hash"])
+        try:
+            if not self.recovered and not self.stats.get_value(STAT_OVERLAP):
+                self.recover_dead_runs()  # a dead run's claims must not block this one
+            known, found_by = self.store.find(canonical, record["article_id"],
+                                              record["content_hash"])
+        except Exception as exc:
+            self.state_failed(exc)
+            raise DropItem(f"state unavailable: {canonical}") from None
         if known is None:
             kind = "new"
         elif (known.content_hash, known.modified_at) != (
@@ -162,8 +205,31 @@ class StatePipeline:
                 f"modified_at (found by {found_by}): {canonical}",
                 log_level="DEBUG",
             )
+        try:
+            holder = self.store.claim(run_id(spider), record, crawl_id=self.crawl_id(),
+                                      fresh=is_fresh(spider))
+        except Exception as exc:
+            self.state_failed(exc)
+            raise DropItem(f"state unavailable: {canonical}") from None
+        if holder is not None:
+            self.stats.inc_value(STAT_CLAIMED)
+            raise DropItem(f"claimed: run {holder} exports this version of {canonical}",
+                           log_level="DEBUG")
         self.in_flight[id(item)] = (item, kind, record)
         return item
+
+    def state_failed(self, exc):
+        """The state database is gone: log once, close the spider (what was exported so far
+        stays staged; the next run settles it from the stored feed)."""
+        if self.stats.get_value(STAT_STATE_ERROR):
+            return
+        self.stats.set_value(STAT_STATE_ERROR, 1)
+        logger.error("The state database is unreachable (%s): this worker stops", exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="state_unavailable"))
 
     def _take(self, item):
         entry = self.in_flight.pop(id(item), None)
@@ -177,18 +243,30 @@ class StatePipeline:
             return
         _, kind, record = entry
         self.stats.inc_value(KIND_STATS[kind])
-        self.store.stage(run_id(self.crawler.spider), record)
+        try:
+            self.store.stage(run_id(self.crawler.spider), record)
+        except Exception as exc:
+            self.state_failed(exc)
 
     def item_not_exported(self, item, *args, **kwargs):
-        self._take(item)
+        entry = self._take(item)
+        if entry is not None:
+            try:
+                self.store.unclaim(run_id(self.crawler.spider), entry[2]["canonical_url"])
+            except Exception as exc:
+                self.state_failed(exc)
 
     def engine_stopped(self):
         spider = self.crawler.spider
+        frontier = self.frontier
         if spider is None or self.stats.get_value(STAT_OVERLAP):
+            if frontier is not None:
+                frontier.finish(stored=True)
             return
-        store = self.store
-        run = run_id(spider)
+        stored = False
         try:
+            store = self.store
+            run = run_id(spider)
             self.recover_dead_runs()
             failed = {k: v for k, v in self.stats.get_stats().items()
                       if k.startswith("feedexport/failed_count/") and v}
@@ -208,12 +286,25 @@ class StatePipeline:
                 finish_reason=self.stats.get_value("finish_reason"),
                 fresh=is_fresh(spider),
                 counts=self.counts(),
+                crawl_id=self.crawl_id(),
             )
+            stored = True
             self.stats.set_value(STAT_COMMITTED, committed)
             logger.info("State of %s: %d articles of run %s recorded in %s (%d in all)",
                         site_name(spider), committed, run, store.path, store.article_count())
+        except Exception as exc:
+            if not self.stats.get_value(STAT_STATE_ERROR):
+                logger.error("The state database is unreachable at the end of run %s (%s): its "
+                             "staged exports are settled by the next run", run_id(spider), exc)
+            # Exports stay staged: the next run commits them if this run's feed is stored.
+            stored = not any(k.startswith("feedexport/failed_count/") and v
+                             for k, v in self.stats.get_stats().items())
         finally:
-            store.close()
+            if frontier is not None:
+                frontier.finish(stored=stored)
+            cached = getattr(self.crawler, "_newscrawl_state_store", None)
+            if cached is not None:
+                cached.close()
 
     def counts(self):
         stats = self.stats.get_stats()
@@ -233,4 +324,16 @@ class StatePipeline:
             "dropped": stats.get("newscrawl/dropped", 0),
             "listing_pages": stats.get("newscrawl/pages/listing", 0),
             "article_pages": stats.get("newscrawl/pages/article", 0),
+            "failed": stats.get("newscrawl/failed", 0),
+            "failed_pages": stats.get("newscrawl/failed_pages") or [],
+            "feeds": self.feeds(),
         }
+
+    def feeds(self):
+        """Where this run's feeds are (local paths as absolute paths)."""
+        spider = self.crawler.spider
+        out = []
+        for uri in self.crawler.settings.getdict("FEEDS"):
+            path = str(uri) % {"name": spider.name, "run_id": run_id(spider)}
+            out.append(path if "://" in path else os.path.abspath(path))
+        return out

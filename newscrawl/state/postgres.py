@@ -267,6 +267,10 @@ class PostgresStateStore:
     def commit_run(self, run_id, *, spider=None, started_at=None, finished_at=None,
                    finish_reason=None, fresh=False, counts=None, crawl_id=None):
         with self.transaction() as db:
+            # Claims of items that never reached the feed (nothing staged) are given back.
+            db.execute("DELETE FROM claims c WHERE c.site = %s AND c.run_id = %s AND NOT EXISTS "
+                       "(SELECT 1 FROM pending p WHERE p.site = c.site AND p.run_id = c.run_id "
+                       "AND p.canonical_url = c.canonical_url)", (self.site, run_id))
             promoted = self._one("SELECT COUNT(*) FROM pending WHERE site = %s AND run_id = %s",
                                  (self.site, run_id))[0]
             db.execute(

@@ -363,12 +363,16 @@ class StateStore:
         ).fetchone()[0]
 
     def commit_run(self, run_id, *, spider=None, started_at=None, finished_at=None,
-                   finish_reason=None, fresh=False, counts=None):
+                   finish_reason=None, fresh=False, counts=None, crawl_id=None):
         """Make a run's staged exports part of the state and record the run, atomically.
+        (``crawl_id`` is kept by the PostgreSQL backend only: crawls span machines there.)
 
         Returns the number of articles committed.
         """
         with self.transaction() as db:
+            # Claims of items that never reached the feed (nothing staged) are given back.
+            db.execute("DELETE FROM claims WHERE run_id = ? AND canonical_url NOT IN "
+                       "(SELECT canonical_url FROM pending WHERE run_id = ?)", (run_id, run_id))
             promoted = db.execute(
                 "SELECT COUNT(*) FROM pending WHERE run_id = ?", (run_id,)
             ).fetchone()[0]
