@@ -276,3 +276,61 @@ def test_redis_without_password_off_loopback_is_warned_about():
     warning = redis_security_warning("redis://10.0.0.5:6379/0")
     assert "SECURITY" in warning and "pickle" in warning
     assert "s3cret" not in (redis_security_warning("redis://u:s3cret@10.0.0.5/0") or "")
+
+
+def test_redis_gone_mid_crawl_stops_cleanly_and_the_next_run_completes(cluster, tmp_path):
+    """A private redis-server (this test's own, stopped by its pid) dies mid-crawl: the worker
+    logs one ERROR, stores its feed and records what it exported; a run with a new crawl id
+    on a new Redis exports the rest, and every article is in the feeds once."""
+    import shutil
+    import socket
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server not installed: the shared Redis cannot be stopped by a test")
+
+    def private_redis():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc, f"redis://127.0.0.1:{port}/0"
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    redis_proc, url = private_redis()
+    try:
+        with SnapshotServer(latency=0.3) as server:
+            worker = cluster.start(server, NEWSCRAWL_REDIS_URL=url)
+            deadline = time.monotonic() + 60
+            while not any(p.stat().st_size > 0 for p in cluster.feeds("*.part")):
+                assert time.monotonic() < deadline and worker.poll() is None
+                time.sleep(0.05)
+            redis_proc.kill()
+            redis_proc.wait()
+            cluster.wait(worker)
+            log = worker.log_path.read_text(errors="replace")
+            assert "Redis is unreachable" in log and "worker" in log
+            assert "Traceback" not in log
+            assert re.search(r"State of japantimes: [1-9]\d* articles of run", log)
+            assert log.count("] ERROR:") == 1
+            first, _, _ = cluster.union()
+            assert 0 < sum(first.values()) < len(EXPECTED)
+
+            redis_proc, url = private_redis()
+            again = cluster.start(server, crawl_id=cluster.crawl_id + "-next",
+                                  NEWSCRAWL_REDIS_URL=url)
+            assert cluster.wait(again) == 0, again.log_path.read_text(errors="replace")[-3000:]
+    finally:
+        cluster.stop_all()
+        if redis_proc.poll() is None:
+            redis_proc.kill()
+            redis_proc.wait()
+    assert_exactly_once(cluster)
