@@ -68,9 +68,11 @@ def preflight(get):
     state_url = (get("NEWSCRAWL_STATE_URL") or "").strip()
     if state_url and not state_url.startswith(("postgresql://", "postgres://")):
         return "NEWSCRAWL_STATE_URL must be a postgresql:// URL (empty: the SQLite state)"
-    if bool(redis_url) != bool(crawl):
-        return ("a distributed crawl needs both NEWSCRAWL_REDIS_URL and NEWSCRAWL_CRAWL_ID "
-                "(every worker of one crawl gets the same id)")
+    if crawl and not redis_url:
+        return ("NEWSCRAWL_CRAWL_ID is set without NEWSCRAWL_REDIS_URL: a distributed crawl "
+                "needs both (every worker of one crawl gets the same id)")
+    if not crawl:
+        redis_url = ""  # a node's environment may name Redis; without a crawl id: one process
     if crawl and not CRAWL_ID.match(crawl):
         return (f"NEWSCRAWL_CRAWL_ID {crawl!r}: use letters, digits, '.', '_' and '-' "
                 "(at most 100)")
