@@ -120,7 +120,8 @@ def assert_exactly_once(cluster):
 
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_of_one_crawl_export_every_article_once(cluster, workers):
-    with SnapshotServer(latency=0.3) as server:
+    # 0.5 s per answer: the crawl outlasts the workers' start-up (1-3 s each on a busy machine)
+    with SnapshotServer(latency=0.5) as server:
         try:
             procs = [cluster.start(server) for _ in range(workers)]
             codes = [cluster.wait(p) for p in procs]
@@ -334,3 +335,35 @@ def test_redis_gone_mid_crawl_stops_cleanly_and_the_next_run_completes(cluster, 
             redis_proc.kill()
             redis_proc.wait()
     assert_exactly_once(cluster)
+
+
+def test_a_worker_taken_for_dead_withdraws_its_feed(cluster):
+    """A worker whose event loop stalled past its heartbeat's TTL is reaped by the others while
+    it still runs. Simulated here by removing it from the crawl's workers (what a reaper does):
+    at its next heartbeat it notices, stops, renames its feed to .withdrawn and gives back
+    what it kept; another worker exports those articles, so the stored feeds still hold every
+    article once."""
+    import redis
+
+    client = redis.Redis.from_url(cluster.redis_url)
+    with SnapshotServer(latency=0.4) as server:
+        try:
+            stalled = cluster.start(server)
+            deadline = time.monotonic() + 60
+            while not any(p.stat().st_size > 0 for p in cluster.feeds("*.part")):
+                assert time.monotonic() < deadline and stalled.poll() is None
+                time.sleep(0.05)
+            worker = next(m.decode() for m in client.smembers(
+                f"japantimes:{cluster.crawl_id}:workers"))
+            client.srem(f"japantimes:{cluster.crawl_id}:workers", worker)
+            other = cluster.start(server)
+            codes = [cluster.wait(stalled), cluster.wait(other)]
+        finally:
+            cluster.stop_all()
+            client.close()
+    log = stalled.log_path.read_text(errors="replace")
+    assert "was taken for dead" in log and "Feed withdrawn" in log
+    assert codes[1] == 0, other.log_path.read_text(errors="replace")[-3000:]
+    assert len(cluster.feeds("*.withdrawn")) == 1
+    per_feed = assert_exactly_once(cluster)
+    assert len(per_feed) == 1

@@ -162,6 +162,33 @@ def test_claims_of_concurrent_workers_never_overlap(store, tmp_path):
     assert won["a"] + won["b"] == 200 and won["a"] == won["b"] == 100
 
 
+def test_claims_racing_in_threads_never_overlap(postgres_schema):
+    """Four PostgreSQL connections in four threads claim the same 300 articles at once: every
+    article is claimed by exactly one of them."""
+    import threading
+
+    from newscrawl.state.postgres import PostgresStateStore
+
+    url, schema = postgres_schema
+    urls = [f"{URL}{i}/" for i in range(300)]
+    won = {}
+    barrier = threading.Barrier(4)
+
+    def worker(name):
+        with PostgresStateStore(url, "japantimes", schema=schema) as s:
+            barrier.wait()
+            won[name] = [u for u in urls if s.claim(name, record(u), crawl_id="c") is None]
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    claimed = [u for name in won for u in won[name]]
+    assert len(won) == 4
+    assert sorted(claimed) == sorted(urls)
+
+
 def test_published_timestamp():
     assert published_timestamp("2020-02-18T18:07:56+09:00") == 1582016876.0
     assert published_timestamp("2020-02-18T09:07:56Z") == 1582016876.0

@@ -78,6 +78,7 @@ class Frontier:
         self.keep = set()  # tokens whose response gave an exported item
         self.tokens = itertools.count(1)
         self.failed = False
+        self.reaped = False  # taken for dead by another worker: see presumed_dead
         self.finished = False
         self.idle_since = None
         self.waiting = False  # spider_idle kept the spider open
@@ -137,8 +138,25 @@ class Frontier:
         pipe.sadd(self.key("workers"), self.run)
         for key in (*self.crawl_keys(), self.leases_key, self.key(f"done:{self.run}")):
             pipe.expire(key, self.expire)
-        pipe.execute()
+        added = pipe.execute()[1]
+        if added and self.last_beat and not self.reaped:
+            self.presumed_dead()
         self.last_beat = time.monotonic()
+
+    def presumed_dead(self):
+        """Another worker took this one for dead (its event loop stalled longer than the
+        heartbeat's TTL) and gave its work away: its state was discarded and its requests are
+        being done again. Its feed must not count: the state pipeline withdraws it."""
+        self.reaped = True
+        logger.error("Worker %s of crawl %s was taken for dead (no heartbeat for %d s): its "
+                     "work was given to the others; it stops and withdraws its feed "
+                     "(raise NEWSCRAWL_HEARTBEAT_TTL above the longest stall)", self.run,
+                     self.crawl, self.ttl)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="presumed_dead"))
 
     def tick(self):
         if self.failed or self.finished:

@@ -270,6 +270,9 @@ class StatePipeline:
             self.recover_dead_runs()
             failed = {k: v for k, v in self.stats.get_stats().items()
                       if k.startswith("feedexport/failed_count/") and v}
+            if frontier is not None and frontier.reaped:
+                self.withdraw(run, store)
+                return
             if failed:
                 dropped = store.discard_run(run)
                 logger.error(
@@ -305,6 +308,20 @@ class StatePipeline:
             cached = getattr(self.crawler, "_newscrawl_state_store", None)
             if cached is not None:
                 cached.close()
+
+    def withdraw(self, run, store):
+        """A worker taken for dead while it ran: its work was given to the others and its
+        state discarded, so its stored feeds are renamed ``<feed>.withdrawn`` (no consumer
+        reads them) and its staged exports discarded; the frontier requeues what it kept."""
+        dropped = store.discard_run(run)
+        feed_dir = self.crawler.settings.get("NEWSCRAWL_FEED_DIR") or "output"
+        for feed in run_feeds(feed_dir, self.crawler.spider.name, run):
+            if os.path.isfile(feed):
+                os.replace(feed, feed + ".withdrawn")
+                logger.error("Feed withdrawn (this worker was taken for dead): %s.withdrawn",
+                             feed)
+        logger.error("Run %s: its %d staged articles are discarded; the crawl's other "
+                     "workers (or its next run) export them", run, dropped)
 
     def counts(self):
         stats = self.stats.get_stats()
