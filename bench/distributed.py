@@ -14,7 +14,8 @@ PostgreSQL schema and removes both.
   The snapshot has 30 articles (41 pages): a short crawl, so medians of a few rounds.
 - SIGKILL: two workers with 0.4 s per answer; one is killed once articles are in its
   unfinished feed; the survivor finishes. Lost and duplicated articles in the union of the
-  stored feeds (both must be 0).
+  stored feeds (both must be 0); then the same with scrapy-redis' plain Scheduler (no
+  leases), to show what the leases are for.
 - Redis memory per queued request (`MEMORY USAGE` of the queue with 1,000 article requests as
   the spider makes them, pickled by scrapy-redis) and per dupefilter fingerprint.
 - PostgreSQL: median time of the state calls a worker makes per article (lookup, claim,
@@ -23,6 +24,8 @@ PostgreSQL schema and removes both.
 """
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import re
@@ -71,13 +74,14 @@ class Round:
                     "NEWSCRAWL_RETRY_BACKOFF": "0"})
         return env
 
-    def start(self, server):
+    def start(self, server, *extra):
         log = self.folder / f"w{len(self.procs)}.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "scrapy", "crawl", "japantimes",
                  "-a", "sections=" + ",".join(SECTIONS), "-s", f"NEWSCRAWL_MIRROR={server.url}",
-                 "-s", "NEWSCRAWL_MAX_DROPPED_PERCENT=100", "-s", f"LOG_FORMAT={LOG_FORMAT}"],
+                 "-s", "NEWSCRAWL_MAX_DROPPED_PERCENT=100", "-s", f"LOG_FORMAT={LOG_FORMAT}",
+                 *extra],
                 cwd=ROOT, stdout=out, stderr=out, env=self.env())
         proc.log = log
         self.procs.append(proc)
@@ -133,11 +137,11 @@ def throughput(args, latency, workers):
     return statistics.median(spans), statistics.median(walls)
 
 
-def sigkill(args):
+def sigkill(args, *extra):
     r = Round(args, Path(tempfile.mkdtemp(prefix="nc-bench-")))
     try:
         with SnapshotServer(latency=0.4) as server:
-            victim, survivor = r.start(server), r.start(server)
+            victim, survivor = r.start(server, *extra), r.start(server, *extra)
             deadline = time.monotonic() + 60
             while not any(p.stat().st_size > 0 for p in (r.folder / "feed").rglob("*.part")
                           if str(victim.pid) in p.name):
@@ -149,6 +153,7 @@ def sigkill(args):
             victim.send_signal(signal.SIGKILL)
             victim.wait()
             code = survivor.wait(timeout=300)
+
         urls = r.union()
         return {"exit": code, "in_killed_part": in_part,
                 "lost": len(EXPECTED - set(urls)),
@@ -231,10 +236,22 @@ def main():
             base = base or span
             print(f"| {label} | {workers} | {span:.2f} | {len(EXPECTED) / span:.1f} | "
                   f"{base / span:.2f}x | {wall:.1f} |", flush=True)
-    killed = sigkill(args)
-    print(f"\nSIGKILL of one of two workers ({killed['in_killed_part']} articles in its "
-          f"unfinished feed): survivor exit {killed['exit']}, lost {killed['lost']}, "
-          f"duplicated {killed['duplicated']}")
+    print()
+    for label, extra in (("leases (newscrawl)", ()),
+                         ("no leases (plain scrapy-redis Scheduler)",
+                          ("-s", "SCHEDULER=scrapy_redis.scheduler.Scheduler"))):
+        lost, duplicated, in_part = [], [], []
+        for _ in range(args.rounds):
+            # The snapshot server's threads print a BrokenPipe traceback for every answer the
+            # killed worker no longer reads: noise here.
+            with contextlib.redirect_stderr(io.StringIO()):
+                killed = sigkill(args, *extra)
+            lost.append(killed["lost"])
+            duplicated.append(killed["duplicated"])
+            in_part.append(killed["in_killed_part"])
+        print(f"SIGKILL of one of two workers, {label}: articles lost {lost}, duplicated "
+              f"{duplicated} (articles in the killed worker's unfinished feed: {in_part})",
+              flush=True)
     per_request, per_fingerprint = redis_memory(args)
     print(f"Redis: {per_request:.0f} bytes per queued request (MEMORY USAGE, 1,000 article "
           f"requests), {per_fingerprint:.0f} bytes per dupefilter fingerprint")

@@ -58,6 +58,7 @@ def redis_crawl():
     try:
         yield url, crawl_id
     finally:
-        for key in client.scan_iter(match=f"*:{crawl_id}:*", count=1000):
+        # its crawl id and the ids it derives from it (``<id>-other``): unique, ours only
+        for key in client.scan_iter(match=f"*:{crawl_id}*", count=1000):
             client.delete(key)
         client.close()
