@@ -367,3 +367,36 @@ def test_a_worker_taken_for_dead_withdraws_its_feed(cluster):
     assert len(cluster.feeds("*.withdrawn")) == 1
     per_feed = assert_exactly_once(cluster)
     assert len(per_feed) == 1
+
+
+def test_a_worker_killed_after_storing_its_feed_is_committed_not_redone(cluster):
+    """SIGKILL after the feed was stored and before the state committed (test_kill_restart's
+    KillAtEngineStopped): the next worker of the crawl finds it dead, commits its staged
+    exports from its stored feed and drops its kept requests instead of doing them again."""
+    from newscrawl.settings import EXTENSIONS
+
+    extensions = {**EXTENSIONS, "test_kill_restart.KillAtEngineStopped": 0}
+    with SnapshotServer() as server:
+        try:
+            first = cluster.start(server, "-s", f"EXTENSIONS={json.dumps(extensions)}",
+                                  PYTHONPATH=str(ROOT / "tests"))
+            assert cluster.wait(first) == -signal.SIGKILL
+            assert len(cluster.feeds()) == 1
+            # waits long enough for the first worker's heartbeat (3 s) to expire
+            second = cluster.start(server, NEWSCRAWL_IDLE_WAIT="6")
+            code = cluster.wait(second)
+        finally:
+            cluster.stop_all()
+    log = second.log_path.read_text(errors="replace")
+    assert code == 0, log[-3000:]
+    assert "is dead (no heartbeat" in log
+    assert re.search(r"its state committed, \d+ of its requests back in the queue", log)
+    assert stat(second.log_path, "item_scraped_count") == 0
+    per_feed = assert_exactly_once(cluster)
+    assert len(per_feed) == 1
+    shown = subprocess.run(
+        [sys.executable, "-m", "scrapy", "state", "--crawl", cluster.crawl_id, "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env=cluster.env())
+    report = json.loads(shown.stdout)["crawls"]["japantimes"]
+    assert report["articles"] == len(EXPECTED)
+    assert report["uncommitted"] == {}

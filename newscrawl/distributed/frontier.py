@@ -193,9 +193,9 @@ class Frontier:
 
     def item_scraped(self, item, response=None, spider=None):
         if isinstance(response, Response):
-            token = response.meta.get(LEASE_META)
-            if token in self.leased:
-                self.keep.add(token)
+            lease = response.meta.get(LEASE_META)
+            if lease in self.leased:
+                self.keep.add(lease)
 
     def reconcile(self):
         """Release the leases of requests that have left the engine."""

@@ -66,16 +66,16 @@ class LeasingScheduler(Scheduler):
             return None
         try:
             frontier.reconcile()
-            token = frontier.new_token()
-            data = self._pop(keys=[self.queue.key, frontier.leases_key], args=[token])
+            lease = frontier.new_token()
+            data = self._pop(keys=[self.queue.key, frontier.leases_key], args=[lease])
             if not data:
                 return None
             request = self.queue._decode_request(data)
         except redis.RedisError as exc:
             frontier.redis_failed(exc)
             return None
-        request.meta[LEASE_META] = token
-        frontier.leased[token] = request
+        request.meta[LEASE_META] = lease
+        frontier.leased[lease] = request
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request

@@ -111,8 +111,12 @@ class StatePipeline:
         store = self.store
         feed_dir = self.crawler.settings.get("NEWSCRAWL_FEED_DIR") or "output"
         if any(os.path.isfile(feed) for feed in run_feeds(feed_dir, spider.name, run)):
-            count = store.commit_run(run, spider=spider.name,
-                                     finish_reason="killed after its feed was stored")
+            if not store.pending_count(run):
+                return "committed"  # settled already (by another worker, or before)
+            crawl = settings_crawl_id(self.crawler.settings)
+            count = store.commit_run(
+                run, spider=spider.name, finish_reason="killed after its feed was stored",
+                crawl_id=crawl if crawl and run.startswith(crawl + ".") else None)
             logger.warning("Run %s died after storing its feed: its %d articles are now "
                            "recorded in the state", run, count)
             return "committed"
