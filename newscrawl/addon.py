@@ -69,6 +69,7 @@ class NewscrawlAddon:
             "REDIS_URL": settings.get("NEWSCRAWL_REDIS_URL"),
         }.items():
             settings.set(name, value, priority=ENV_PRIORITY)
-        extensions = settings.getdict("EXTENSIONS")
-        extensions.setdefault("newscrawl.distributed.frontier.Frontier", 1)
-        settings.set("EXTENSIONS", extensions, priority=ENV_PRIORITY)
+        # Whatever EXTENSIONS the command line gives: a worker without it would not lease.
+        from newscrawl.distributed.frontier import Frontier
+
+        settings.setdefault_in_component_priority_dict("EXTENSIONS", Frontier, 1)
