@@ -84,7 +84,8 @@ class Frontier:
         self.waiting = False  # spider_idle kept the spider open
         self.last_beat = 0.0
         self.loop = None
-        self.run = None
+        self.run = None  # set once the worker joined (not when the overlap guard refused it)
+        self.prefix = key_prefix(crawler.spidercls.name, self.crawl)
         crawler._newscrawl_frontier = self
         warning = redis_security_warning(settings.get("NEWSCRAWL_REDIS_URL"))
         if warning:
@@ -120,7 +121,6 @@ class Frontier:
         if self.crawler.stats.get_value("newscrawl/overlap"):
             return  # turned away by the overlap guard: never joins
         self.run = run_id(spider)
-        self.prefix = key_prefix(spider.name, self.crawl)
         self.move = self.server.register_script(MOVE_FIELDS)
         try:
             self.beat()  # alive first, then listed: a reaper never sees it listed and dead
@@ -274,7 +274,7 @@ class Frontier:
     # --- closing ---------------------------------------------------------------------------
 
     def spider_idle(self, spider):
-        if self.failed:
+        if self.failed or self.run is None:
             return
         try:
             self.reconcile()

@@ -62,8 +62,8 @@ class LeasingScheduler(Scheduler):
 
     def next_request(self):
         frontier = self.frontier
-        if frontier.failed:
-            return None
+        if frontier.failed or frontier.run is None:
+            return None  # Redis is gone, or this job never joined the crawl (overlap)
         try:
             frontier.reconcile()
             lease = frontier.new_token()
