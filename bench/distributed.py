@@ -127,10 +127,11 @@ def throughput(args, latency, workers):
                 procs = [r.start(server) for _ in range(workers)]
                 codes = [p.wait(timeout=300) for p in procs]
                 walls.append(time.monotonic() - started)
-                urls = r.union()
+                urls = r.union() or Counter({"": 0})
                 if codes != [0] * workers or set(urls) != EXPECTED or max(urls.values()) > 1:
+                    tail = procs[0].log.read_text(errors="replace")[-3000:]
                     raise SystemExit(f"round failed: exit {codes}, {len(urls)} articles; "
-                                     f"see {r.folder}")
+                                     f"first worker's log ends:\n{tail}")
                 spans.append(r.span())
             finally:
                 r.cleanup()

@@ -400,3 +400,100 @@ def test_a_worker_killed_after_storing_its_feed_is_committed_not_redone(cluster)
     report = json.loads(shown.stdout)["crawls"]["japantimes"]
     assert report["articles"] == len(EXPECTED)
     assert report["uncommitted"] == {}
+
+
+class TcpProxy:
+    """A loopback TCP proxy to PostgreSQL that the test can cut: the database "goes away" for
+    the worker behind it, and only for it (the shared server keeps running)."""
+
+    def __init__(self, upstream):
+        import socket
+        import threading
+
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.conns = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self):
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            with self.lock:
+                self.conns += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self):
+        import socket
+
+        self.listener.close()
+        with self.lock:
+            for conn in self.conns:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                    conn.close()
+                except OSError:
+                    pass
+
+
+def test_postgres_gone_mid_crawl_stops_cleanly_and_the_next_run_completes(cluster):
+    """The worker's PostgreSQL connection is cut mid-crawl (a proxy of the test's own): one
+    ERROR line, the worker stops, its feed is stored and marked unrecorded; the next run
+    records that feed's articles from the feed itself and exports only the rest."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(cluster.pg_url)
+    proxy = TcpProxy((parts.hostname, parts.port or 5432))
+    proxied = cluster.pg_url.replace(parts.netloc.rsplit("@", 1)[-1], f"127.0.0.1:{proxy.port}")
+    try:
+        with SnapshotServer(latency=0.3) as server:
+            worker = cluster.start(server, NEWSCRAWL_STATE_URL=proxied, NEWSCRAWL_LOCK_TTL="3")
+            deadline = time.monotonic() + 60
+            while not any(p.stat().st_size > 0 for p in cluster.feeds("*.part")):
+                assert time.monotonic() < deadline and worker.poll() is None
+                time.sleep(0.05)
+            proxy.cut()
+            cluster.wait(worker)
+            log = worker.log_path.read_text(errors="replace")
+            assert "The state database is unreachable" in log, log[-3000:]
+            assert "Traceback" not in log
+            assert "finish_reason': 'state_unavailable'" in log
+            assert len(cluster.feeds("*.unrecorded")) == 1
+            first, torn, _ = cluster.union()
+            assert torn == 0 and 0 < sum(first.values()) < len(EXPECTED)
+            time.sleep(3)  # the dead worker's lock row (NEWSCRAWL_LOCK_TTL=3) lapses
+            again = cluster.start(server, crawl_id=cluster.crawl_id + "-next",
+                                  NEWSCRAWL_LOCK_TTL="3")
+            code = cluster.wait(again)
+    finally:
+        proxy.cut()
+        cluster.stop_all()
+    log = again.log_path.read_text(errors="replace")
+    assert code == 0, log[-3000:]
+    assert "before recording it: its" in log
+    assert cluster.feeds("*.unrecorded") == []
+    assert_exactly_once(cluster)

@@ -25,7 +25,8 @@ import time
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from newscrawl.state.sqlite import crawler_store, is_fresh
+from newscrawl.state import crawler_store, state_unavailable
+from newscrawl.state.sqlite import is_fresh
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,12 @@ class IncrementalMiddleware:
         raise IgnoreRequest(f"Already requested in this run: {request.url}")
 
     def _check_state(self, request, hosts):
-        known = crawler_store(self.crawler).lookup_url(normalize_url(request.url, hosts=hosts))
+        try:
+            known = crawler_store(self.crawler).lookup_url(normalize_url(request.url,
+                                                                         hosts=hosts))
+        except Exception as exc:  # the database is gone: stop, do not crawl blind
+            state_unavailable(self.crawler, exc)
+            raise IgnoreRequest(f"state unavailable: {request.url}") from None
         if known is None:
             return
         if known.published_ts is not None and (

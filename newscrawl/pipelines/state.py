@@ -24,6 +24,7 @@ whose claim succeeds exports the article; the others drop it as ``claimed`` (cou
 """
 
 import glob
+import json
 import logging
 import os
 
@@ -36,7 +37,7 @@ from newscrawl.distributed import is_distributed
 from newscrawl.export.feeds import run_id
 from newscrawl.export.storage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
-from newscrawl.state import crawler_store
+from newscrawl.state import STAT_STATE_ERROR, crawler_store, state_unavailable
 from newscrawl.state.sqlite import is_fresh, site_name
 from newscrawl.urls import normalize_url
 
@@ -49,13 +50,26 @@ STAT_UNCHANGED = "newscrawl/unchanged"
 STAT_COMMITTED = "newscrawl/state/committed"
 STAT_OVERLAP = "newscrawl/overlap"
 STAT_CLAIMED = "newscrawl/duplicates/claimed"
-STAT_STATE_ERROR = "newscrawl/state/unavailable"
+# Beside a stored feed whose run could not be recorded (the state database was unreachable):
+# the next run records that feed's articles from the feed itself.
+UNRECORDED_SUFFIX = ".unrecorded"
 
 KIND_STATS = {"new": STAT_NEW, "updated": STAT_UPDATED, "repeated": STAT_REPEATED}
 
 
 def _iso(value):
     return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
+
+
+def read_feed(path):
+    """The records of a stored feed (JSON Lines, or a JSON array for ``.json``)."""
+    with open(path, encoding="utf-8") as f:
+        if path.endswith(".json"):
+            yield from json.load(f)
+            return
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
 
 
 def run_feeds(feed_dir, spider_name, run):
@@ -105,25 +119,42 @@ class StatePipeline:
         return settings_crawl_id(self.crawler.settings) or run_id(self.crawler.spider)
 
     def settle_run(self, run):
-        """Commit a dead run's staged exports when its feed is stored, else discard them (and
-        their claims): ``"committed"`` or ``"discarded"``."""
+        """Settle a run that ended without recording its exports: when its feed is stored,
+        record every article in that feed (read back from the feed itself, so an export whose
+        staging failed counts too), else forget its staged exports and claims.
+        ``"committed"`` or ``"discarded"``."""
         spider = self.crawler.spider
         store = self.store
         feed_dir = self.crawler.settings.get("NEWSCRAWL_FEED_DIR") or "output"
-        if any(os.path.isfile(feed) for feed in run_feeds(feed_dir, spider.name, run)):
-            if not store.pending_count(run):
-                return "committed"  # settled already (by another worker, or before)
-            crawl = settings_crawl_id(self.crawler.settings)
-            count = store.commit_run(
-                run, spider=spider.name, finish_reason="killed after its feed was stored",
-                crawl_id=crawl if crawl and run.startswith(crawl + ".") else None)
-            logger.warning("Run %s died after storing its feed: its %d articles are now "
-                           "recorded in the state", run, count)
-            return "committed"
-        count = store.discard_run(run)
-        logger.warning("Run %s died before storing its feed: its %d staged articles "
-                       "are forgotten and will be exported again", run, count)
-        return "discarded"
+        feeds = [f for f in run_feeds(feed_dir, spider.name, run) if os.path.isfile(f)]
+        if not feeds:
+            count = store.discard_run(run)
+            logger.warning("Run %s died before storing its feed: its %d staged articles "
+                           "are forgotten and will be exported again", run, count)
+            return "discarded"
+        if store.has_run(run) and not store.pending_count(run):
+            return "committed"  # settled already (by another worker, or before)
+        for feed in feeds:
+            for record in read_feed(feed):
+                store.stage(run, self.record_of(record))
+        crawl = settings_crawl_id(self.crawler.settings)
+        count = store.commit_run(
+            run, spider=spider.name, finish_reason="ended before recording its stored feed",
+            crawl_id=crawl if crawl and run.startswith(crawl + ".") else None)
+        logger.warning("Run %s ended after storing its feed but before recording it: its %d "
+                       "articles are now recorded in the state", run, count)
+        return "committed"
+
+    def settle_unrecorded(self, feed_dir, spider_name):
+        """Runs whose feed was stored while the state database was unreachable left a
+        ``<feed>.unrecorded`` marker beside it: record them now."""
+        prefix = f"{spider_name}_"
+        for pattern in run_feeds(glob.escape(feed_dir), glob.escape(spider_name), "*"):
+            for marker in glob.glob(pattern + UNRECORDED_SUFFIX):
+                stem = os.path.basename(marker)[len(prefix):-len(UNRECORDED_SUFFIX)]
+                run = stem.rsplit(".", 1)[0]  # drop .jsonl / .json
+                self.settle_run(run)
+                os.remove(marker)
 
     def recover_dead_runs(self):
         """Settle the staged exports of runs that died before committing them.
@@ -144,6 +175,7 @@ class StatePipeline:
         settings = self.crawler.settings
         feed_dir = settings.get("NEWSCRAWL_FEED_DIR") or "output"
         frontier = self.frontier
+        self.settle_unrecorded(feed_dir, spider.name)
         for run in store.pending_runs(except_run=current):
             # Workers of this crawl that are alive are not dead runs; the overlap guard
             # turned away any other live crawl.
@@ -172,18 +204,23 @@ class StatePipeline:
                 else:
                     logger.info("Removed the unfinished feed of a killed run: %s", part)
 
-    def process_item(self, item):
-        spider = self.crawler.spider
-        canonical = normalize_url(item.get("canonical_url") or item.get("url"),
-                                  hosts=site_hosts(spider))
-        record = {
-            "canonical_url": canonical,
-            "url": normalize_url(item.get("url"), hosts=site_hosts(spider)) or None,
+    def record_of(self, item):
+        """What the state keeps of an exported item (or of a record read back from a feed)."""
+        hosts = site_hosts(self.crawler.spider)
+        return {
+            "canonical_url": normalize_url(item.get("canonical_url") or item.get("url"),
+                                           hosts=hosts),
+            "url": normalize_url(item.get("url"), hosts=hosts) or None,
             "article_id": item.get("article_id"),
             "content_hash": item.get("content_hash"),
             "modified_at": item.get("modified_at"),
             "published_at": item.get("published_at"),
         }
+
+    def process_item(self, item):
+        spider = self.crawler.spider
+        record = self.record_of(item)
+        canonical = record["canonical_url"]
         try:
             if not self.recovered and not self.stats.get_value(STAT_OVERLAP):
                 self.recover_dead_runs()  # a dead run's claims must not block this one
@@ -191,7 +228,7 @@ class StatePipeline:
                                               record["content_hash"])
         except Exception as exc:
             self.state_failed(exc)
-            raise DropItem(f"state unavailable: {canonical}") from None
+            raise DropItem(f"state unavailable: {canonical}", log_level="DEBUG") from None
         if known is None:
             kind = "new"
         elif (known.content_hash, known.modified_at) != (
@@ -214,7 +251,7 @@ class StatePipeline:
                                       fresh=is_fresh(spider))
         except Exception as exc:
             self.state_failed(exc)
-            raise DropItem(f"state unavailable: {canonical}") from None
+            raise DropItem(f"state unavailable: {canonical}", log_level="DEBUG") from None
         if holder is not None:
             self.stats.inc_value(STAT_CLAIMED)
             raise DropItem(f"claimed: run {holder} exports this version of {canonical}",
@@ -223,17 +260,7 @@ class StatePipeline:
         return item
 
     def state_failed(self, exc):
-        """The state database is gone: log once, close the spider (what was exported so far
-        stays staged; the next run settles it from the stored feed)."""
-        if self.stats.get_value(STAT_STATE_ERROR):
-            return
-        self.stats.set_value(STAT_STATE_ERROR, 1)
-        logger.error("The state database is unreachable (%s): this worker stops", exc)
-        engine = self.crawler.engine
-        if engine is not None and engine.spider is not None:
-            from scrapy.utils.defer import deferred_from_coro
-
-            deferred_from_coro(engine.close_spider_async(reason="state_unavailable"))
+        state_unavailable(self.crawler, exc)
 
     def _take(self, item):
         entry = self.in_flight.pop(id(item), None)
@@ -301,17 +328,29 @@ class StatePipeline:
                         site_name(spider), committed, run, store.path, store.article_count())
         except Exception as exc:
             if not self.stats.get_value(STAT_STATE_ERROR):
-                logger.error("The state database is unreachable at the end of run %s (%s): its "
-                             "staged exports are settled by the next run", run_id(spider), exc)
-            # Exports stay staged: the next run commits them if this run's feed is stored.
+                logger.error("The state database is unreachable at the end of run %s (%s)",
+                             run_id(spider), exc)
             stored = not any(k.startswith("feedexport/failed_count/") and v
                              for k, v in self.stats.get_stats().items())
+            if stored:
+                self.mark_unrecorded(run_id(spider))
         finally:
             if frontier is not None:
                 frontier.finish(stored=stored)
             cached = getattr(self.crawler, "_newscrawl_state_store", None)
             if cached is not None:
                 cached.close()
+
+    def mark_unrecorded(self, run):
+        """The feed is stored but the state could not record it: leave a marker beside it,
+        so the next run records its articles from the feed (``settle_unrecorded``)."""
+        feed_dir = self.crawler.settings.get("NEWSCRAWL_FEED_DIR") or "output"
+        for feed in run_feeds(feed_dir, self.crawler.spider.name, run):
+            if os.path.isfile(feed):
+                with open(feed + UNRECORDED_SUFFIX, "w", encoding="utf-8") as f:
+                    f.write(run + "\n")
+                logger.error("Feed stored but not recorded in the state: %s; the next run "
+                             "records it (marker %s%s)", feed, feed, UNRECORDED_SUFFIX)
 
     def withdraw(self, run, store):
         """A worker taken for dead while it ran: its work was given to the others and its

@@ -43,3 +43,25 @@ def crawler_store(crawler):
         store = open_store(crawler.settings, site_name(crawler.spider))
         crawler._newscrawl_state_store = store
     return store
+
+
+STAT_STATE_ERROR = "newscrawl/state/unavailable"
+
+
+def state_unavailable(crawler, exc):
+    """The state database cannot be reached mid-crawl: log one ERROR and close the spider
+    (finish reason ``state_unavailable``). Called by every component that uses the state."""
+    import logging
+
+    if crawler.stats.get_value(STAT_STATE_ERROR):
+        return
+    crawler.stats.set_value(STAT_STATE_ERROR, 1)
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    logging.getLogger(__name__).error(
+        "The state database is unreachable (%s): this worker stops; what it exported is "
+        "recorded by the next run, from its stored feed", reason)
+    engine = crawler.engine
+    if engine is not None and engine.spider is not None:
+        from scrapy.utils.defer import deferred_from_coro
+
+        deferred_from_coro(engine.close_spider_async(reason="state_unavailable"))

@@ -310,6 +310,11 @@ class PostgresStateStore:
             )
         return promoted
 
+    def has_run(self, run_id):
+        """Whether the run was recorded (committed) already."""
+        return self._one("SELECT 1 FROM runs WHERE site = %s AND run_id = %s",
+                         (self.site, run_id)) is not None
+
     def discard_run(self, run_id):
         with self.transaction() as db:
             db.execute("DELETE FROM claims WHERE site = %s AND run_id = %s", (self.site, run_id))

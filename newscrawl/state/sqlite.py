@@ -416,6 +416,11 @@ class StateStore:
             )
         return promoted
 
+    def has_run(self, run_id):
+        """Whether the run was recorded (committed) already."""
+        return self.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() \
+            is not None
+
     def discard_run(self, run_id):
         """Forget a run's staged exports and claims (its feeds were not stored)."""
         with self.transaction() as db:
