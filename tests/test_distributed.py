@@ -146,6 +146,18 @@ def test_workers_of_one_crawl_export_every_article_once(cluster, workers):
     assert sum(w["exported"] for w in report["workers"]) == len(EXPECTED)
     assert report["failed"] >= 1  # the snapshot's 500
     assert all(Path(f).exists() for w in report["workers"] for f in w["feeds"])
+    # the crawl's keys outlive it only for NEWSCRAWL_CRAWL_EXPIRE; no worker is left listed
+    import redis
+
+    client = redis.Redis.from_url(cluster.redis_url)
+    try:
+        prefix = f"japantimes:{cluster.crawl_id}:"
+        assert 0 < client.ttl(prefix + "dupefilter") <= 86400
+        assert not client.exists(prefix + "workers")
+        assert not list(client.scan_iter(match=prefix + "leases:*"))
+        assert not list(client.scan_iter(match=prefix + "done:*"))
+    finally:
+        client.close()
 
 
 def test_a_late_worker_joins_without_resetting_the_crawl(cluster):

@@ -76,6 +76,7 @@ class LeasingScheduler(Scheduler):
             return None
         request.meta[LEASE_META] = lease
         frontier.leased[lease] = request
+        frontier.idle_since = None  # working again: the idle wait starts over when it is idle
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
