@@ -17,7 +17,7 @@ demo: venv
 	$(BIN)/python -m newscrawl.demo
 
 test: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -128,3 +128,25 @@ NEWSCRAWL_DROPPED_IGNORE_REASONS = ["older_than_since", "newer_than_until"]
 NEWSCRAWL_MONITOR_MIN_ITEMS = 3
 # The dropped-pages monitor judges a run only when it parsed at least this many article pages.
 NEWSCRAWL_MONITOR_MIN_PAGES = 10
+
+# --- One crawl shared by many workers (issue 12, docs/distributed.md) -----------------------
+# Both set: this process is one worker of the crawl NEWSCRAWL_CRAWL_ID, whose frontier is in
+# this Redis (password-protected, private network: requests are pickled). Empty: one process.
+NEWSCRAWL_REDIS_URL = ""
+NEWSCRAWL_CRAWL_ID = ""
+# postgresql://... keeps the incremental state (and the overlap lock) in PostgreSQL, shared by
+# every worker; empty: SQLite under NEWSCRAWL_STATE_DIR. Required by a distributed crawl.
+NEWSCRAWL_STATE_URL = ""
+NEWSCRAWL_STATE_SCHEMA = "newscrawl"
+# A worker that finds the shared queue empty closes once the queue and every worker's leases
+# have been empty for this many seconds (the others' in-flight pages may still add requests).
+NEWSCRAWL_IDLE_WAIT = 5.0
+# A worker's heartbeat lives this long (refreshed every third of it): a worker silent for longer
+# is dead, and its leased requests go back to the queue.
+NEWSCRAWL_HEARTBEAT_TTL = 15
+# How often a worker looks at the shared queue while it has nothing to do, seconds.
+NEWSCRAWL_POLL_INTERVAL = 0.2
+# A crawl's Redis keys expire this long after its last worker's last heartbeat, seconds.
+NEWSCRAWL_CRAWL_EXPIRE = 86400
+# PostgreSQL overlap lock: a worker's lock row counts this long after its last heartbeat.
+NEWSCRAWL_LOCK_TTL = 60

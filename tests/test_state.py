@@ -1,4 +1,4 @@
-"""The SQLite state store and the `scrapy state` command."""
+"""The state stores (SQLite and PostgreSQL, the same tests) and the `scrapy state` command."""
 
 import json
 import os
@@ -35,8 +35,22 @@ def record(url=URL, **kw):
     return rec
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """Each backend-independent test runs on both backends (PostgreSQL: its own schema)."""
+    if request.param == "sqlite":
+        with StateStore.for_site(tmp_path, "japantimes") as s:
+            yield s
+        return
+    from newscrawl.state.postgres import PostgresStateStore
+
+    url, schema = request.getfixturevalue("postgres_schema")
+    with PostgresStateStore(url, "japantimes", schema=schema) as s:
+        yield s
+
+
 @pytest.fixture
-def store(tmp_path):
+def sqlite_store(tmp_path):
     with StateStore.for_site(tmp_path, "japantimes") as s:
         yield s
 
@@ -111,6 +125,68 @@ def test_discarded_run_leaves_no_trace(store):
     assert store.discard_run("run1") == 1
     store.commit_run("run2")
     assert store.article_count() == 0
+
+
+def test_claim_is_atomic_per_version(store):
+    """One article version is claimed by one run; another run gets it only when the version
+    changed, when the holder's run is discarded, or (fresh) for another crawl."""
+    assert store.claim("w1", record(), crawl_id="c1") is None
+    assert store.claim("w1", record(), crawl_id="c1") is None  # the same run again
+    assert store.claim("w2", record(), crawl_id="c1") == "w1"
+    assert store.claim("w2", record(), crawl_id="c2", fresh=True) is None  # fresh, other crawl
+    assert store.claim("w1", record(), crawl_id="c1") == "w2"
+    assert store.claim("w1", record(content_hash="b" * 40), crawl_id="c1") is None
+    store.stage("w1", record(content_hash="b" * 40))
+    store.discard_run("w1")  # its feed was never stored: the claim goes with it
+    assert store.claim("w3", record(content_hash="b" * 40), crawl_id="c3") is None
+    store.unclaim("w3", URL)
+    assert store.claim("w4", record(content_hash="b" * 40), crawl_id="c3") is None
+
+
+def test_claims_of_concurrent_workers_never_overlap(store, tmp_path):
+    """Two connections claim the same 200 articles in interleaved order: each is claimed once."""
+    if store.backend == "sqlite":
+        other = StateStore.for_site(tmp_path, "japantimes")
+    else:
+        from newscrawl.state.postgres import PostgresStateStore
+
+        other = PostgresStateStore(store.url, "japantimes", schema=store.schema)
+    urls = [f"{URL}{i}/" for i in range(200)]
+    won = {"a": 0, "b": 0}
+    with other:
+        for i, url in enumerate(urls):
+            order = (("a", store), ("b", other)) if i % 2 else (("b", other), ("a", store))
+            for name, s in order:
+                if s.claim("run-" + name, record(url), crawl_id="c") is None:
+                    won[name] += 1
+    assert won["a"] + won["b"] == 200 and won["a"] == won["b"] == 100
+
+
+def test_claims_racing_in_threads_never_overlap(postgres_schema):
+    """Four PostgreSQL connections in four threads claim the same 300 articles at once: every
+    article is claimed by exactly one of them."""
+    import threading
+
+    from newscrawl.state.postgres import PostgresStateStore
+
+    url, schema = postgres_schema
+    urls = [f"{URL}{i}/" for i in range(300)]
+    won = {}
+    barrier = threading.Barrier(4)
+
+    def worker(name):
+        with PostgresStateStore(url, "japantimes", schema=schema) as s:
+            barrier.wait()
+            won[name] = [u for u in urls if s.claim(name, record(u), crawl_id="c") is None]
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    claimed = [u for name in won for u in won[name]]
+    assert len(won) == 4
+    assert sorted(claimed) == sorted(urls)
 
 
 def test_published_timestamp():
@@ -199,10 +275,10 @@ def test_scrapy_state_reset_refuses_while_the_site_is_crawled(tmp_path):
     assert os.path.exists(state_path(tmp_path, "japantimes"))
 
 
-def test_lookups_use_indexes_not_scans(store):
+def test_lookups_use_indexes_not_scans(sqlite_store):
     """Memory stays flat because every lookup is an index search (see bench/state.py)."""
     plans = [
-        store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()
+        sqlite_store.db.execute("EXPLAIN QUERY PLAN " + sql, args).fetchall()
         for sql, args in [
             ("SELECT * FROM urls u JOIN articles a ON a.canonical_url = u.canonical_url "
              "WHERE u.url = ?", ("x",)),
@@ -254,3 +330,19 @@ def test_a_schema_1_database_gains_the_signal_column_and_keeps_its_rows(tmp_path
         assert store.get("https://x/a/").signal_ts == 1700000000.0
         assert store.get("https://x/a/").known_as_of() == 1700000000.0
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_change_signal_is_kept_with_the_export_and_noted_when_unchanged(store):
+    url = "https://www.japantimes.co.jp/news/2020/02/18/national/crime-legal/masks/"
+    store.stage("r1", {"canonical_url": url, "content_hash": "sha256:aa",
+                       "published_at": "2020-02-18T18:07:56+09:00", "signal_ts": 1700000000.0})
+    store.commit_run("r1")
+    known = store.get(url)
+    assert known.signal_ts == 1700000000.0 and known.known_as_of() == 1700000000.0
+    store.note_signal(url, 1800000000.0)
+    store.note_signal(url, 1750000000.0)  # an older signal never moves it back
+    assert store.get(url).signal_ts == 1800000000.0
+    # an export without a signal keeps the one the state has
+    store.stage("r2", {"canonical_url": url, "content_hash": "sha256:bb"})
+    store.commit_run("r2")
+    assert store.get(url).signal_ts == 1800000000.0

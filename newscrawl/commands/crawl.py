@@ -10,12 +10,17 @@ crawl starts: one ``ERROR:`` line on stderr saying what is wrong and what is acc
 status 1, no traceback (the spider raises ``newscrawl.spiders.base.BadArgument``).
 """
 
+import logging
+import os
 import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from newscrawl.distributed import preflight
 from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
 from newscrawl.spiders.base import BadArgument
+
+logger = logging.getLogger(__name__)
 
 MONITORS_FAILED_EXIT = 1
 
@@ -46,11 +51,23 @@ class Command(ScrapyCrawlCommand):
             return str(error)
         return None
 
+    def setting(self, name):
+        """A setting as the crawl will see it: -s, else the environment, else the default."""
+        if (self.settings.getpriority(name) or 0) >= 40:  # cmdline
+            return self.settings.get(name)
+        return os.environ.get(name) or self.settings.get(name)
+
     def run(self, args, opts):
         self.started_crawlers = []
         message = self.bad_argument(args, opts)
         if message:
             print(f"ERROR: {message}", file=sys.stderr)
+            self.exitcode = 1
+            return
+        # A distributed crawl whose Redis or PostgreSQL cannot be reached: one line, exit 1.
+        error = preflight(self.setting)
+        if error:
+            logger.error("%s", error)
             self.exitcode = 1
             return
         super().run(args, opts)

@@ -17,6 +17,12 @@ starts: no request is sent and no item is exported. Other components can check t
 tell such a run from a real one.
 
 The state directory must be on a local file system (``flock`` over NFS is not reliable).
+
+With the state in PostgreSQL (``NEWSCRAWL_STATE_URL``) the lock is there instead, so it holds
+across machines: a row per running worker in ``run_locks`` with a heartbeat (refreshed every
+third of ``NEWSCRAWL_LOCK_TTL``; a row older than that is a dead worker's and is ignored).
+Workers of one distributed crawl (the same ``NEWSCRAWL_CRAWL_ID``) share the site; a job of
+another crawl id (or a plain run: its own crawl) is turned away while one of them is alive.
 """
 
 import errno
@@ -31,8 +37,10 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
+from twisted.internet import task
 
 from newscrawl.export.feeds import run_id
+from newscrawl.state import crawler_store, state_url
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +133,10 @@ class OverlapGuard:
         self.crawler = crawler
         self.state_dir = crawler.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl"
         self.lock = None
+        self.shared = bool(state_url(crawler.settings))  # the lock lives in PostgreSQL
+        self.lock_ttl = crawler.settings.getfloat("NEWSCRAWL_LOCK_TTL", 60)
+        self.heartbeat = None
+        self.held_run = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -136,6 +148,9 @@ class OverlapGuard:
     def spider_opened(self, spider):
         site = site_name(spider)
         job = run_id(spider)
+        if self.shared:
+            self.open_shared(spider, site, job)
+            return
         lock = SiteLock(lock_path(self.state_dir, site))
         holder = {
             "job": job,
@@ -161,7 +176,38 @@ class OverlapGuard:
         # this reason before the engine starts: the start requests are never consumed.
         raise CloseSpider(OVERLAP_REASON)
 
+    def open_shared(self, spider, site, job):
+        crawl = self.crawler.settings.get("NEWSCRAWL_CRAWL_ID") or job
+        store = crawler_store(self.crawler)
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "spider": spider.name,
+                  "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        other = store.acquire_lock(job, crawl, holder, self.lock_ttl)
+        if other is None:
+            self.held_run = job
+            self.heartbeat = task.LoopingCall(self.refresh_shared)
+            self.heartbeat.start(max(1.0, self.lock_ttl / 3), now=False)
+            return
+        self.crawler.stats.set_value(STAT_OVERLAP, 1)
+        logger.warning(
+            "Overlap: site %r is held by crawl %s, %s; job %s ends now without crawling "
+            "(lock in %s)", site, other.get("crawl_id"), describe(other), job, store.path)
+        raise CloseSpider(OVERLAP_REASON)
+
+    def refresh_shared(self):
+        try:
+            crawler_store(self.crawler).refresh_lock(self.held_run)
+        except Exception as exc:  # the state pipeline reports the database itself
+            logger.warning("Could not refresh the site lock: %s", exc)
+
     def spider_closed(self, spider, reason):
+        if self.held_run is not None:
+            if self.heartbeat is not None and self.heartbeat.running:
+                self.heartbeat.stop()
+            try:
+                crawler_store(self.crawler).release_lock(self.held_run)
+            except Exception as exc:
+                logger.warning("Could not release the site lock (it expires): %s", exc)
+            self.held_run = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None

@@ -34,7 +34,8 @@ import time
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from newscrawl.state.sqlite import crawler_store, is_fresh
+from newscrawl.state import crawler_store, state_unavailable
+from newscrawl.state.sqlite import is_fresh
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,11 @@ class IncrementalMiddleware:
 
     def _check_state(self, request, hosts):
         url = normalize_url(request.url, hosts=hosts)
-        known = crawler_store(self.crawler).lookup_url(url)
+        try:
+            known = crawler_store(self.crawler).lookup_url(url)
+        except Exception as exc:  # the database is gone: stop, do not crawl blind
+            state_unavailable(self.crawler, exc)
+            raise IgnoreRequest(f"state unavailable: {request.url}") from None
         if known is None:
             return
         signal = request.meta.get("newscrawl_changed")

@@ -204,8 +204,10 @@ class SectionSpider(scrapy.Spider):
             tally(self.crawler.stats, source)
             if parent:
                 tally(self.crawler.stats, source)["parent"] = parent
+        # Not dont_filter: in a distributed crawl the shared dupefilter lets one worker fetch
+        # each document (this set only dedups within the process).
         yield scrapy.Request(
-            url, callback=callback, errback=self.document_failed, dont_filter=True,
+            url, callback=callback, errback=self.document_failed,
             meta={"newscrawl_listing": True, "newscrawl_document": kind,
                   "newscrawl_source": source, "dont_obey_robotstxt": kind == "robots"},
         )

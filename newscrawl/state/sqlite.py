@@ -12,6 +12,11 @@
   transaction once the run's feeds are stored (``commit_run``), so the state never claims an
   article that did not reach a stored feed.
 - ``runs``: one row per committed run (start, end, finish reason, counts).
+- ``claims``: per article, the version (content hash, ``modified_at``) last claimed for export
+  and the run that claimed it. ``claim`` is one ``INSERT .. ON CONFLICT .. DO UPDATE .. WHERE``
+  the version changed ``RETURNING``: atomic, so with several workers sharing one state
+  (``newscrawl.state.postgres``) two of them never both export one article. A discarded run's
+  claims go with it.
 
 Safety: WAL journal with ``synchronous=FULL`` and every write in a transaction (staged
 exports commit with ``NORMAL``: no fsync per article; still safe against kills). A process
@@ -31,7 +36,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 2  # 2: claims, signal_ts
 DB_SUFFIX = ".sqlite3"
 # Page cache per connection, in KiB (negative = KiB for SQLite): bounded whatever the DB size.
 CACHE_KIB = 8192
@@ -82,7 +87,32 @@ CREATE TABLE IF NOT EXISTS runs (
     exported      INTEGER NOT NULL DEFAULT 0,
     counts        TEXT
 );
+CREATE TABLE IF NOT EXISTS claims (
+    canonical_url TEXT PRIMARY KEY,
+    run_id        TEXT NOT NULL,
+    crawl_id      TEXT,
+    content_hash  TEXT,
+    modified_at   TEXT,
+    claimed_at    TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_run ON claims (run_id);
 """
+
+# Claim an article version for export: inserted, or taken over when the version differs, when
+# the same run claims it again, or (a fresh run) when another crawl claimed it. RETURNING gives
+# a row only when this run now holds the claim. Shared with the PostgreSQL backend.
+CLAIM_SQL = (
+    "INSERT INTO claims AS c (canonical_url, run_id, crawl_id, content_hash, modified_at, "
+    "claimed_at) VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT ({key}) DO UPDATE SET run_id = excluded.run_id, "
+    "crawl_id = excluded.crawl_id, content_hash = excluded.content_hash, "
+    "modified_at = excluded.modified_at, claimed_at = excluded.claimed_at "
+    "WHERE c.run_id = excluded.run_id "
+    "OR c.content_hash IS DISTINCT FROM excluded.content_hash "
+    "OR c.modified_at IS DISTINCT FROM excluded.modified_at "
+    "OR ({p} AND c.crawl_id IS DISTINCT FROM excluded.crawl_id) "
+    "RETURNING run_id"
+)
 
 _ARTICLE_COLUMNS = (
     "canonical_url, article_id, content_hash, modified_at, published_at, published_ts, "
@@ -170,14 +200,10 @@ def is_fresh(spider):
 
 
 def crawler_store(crawler):
-    """The state store of the crawler's site, opened once per crawler and shared by the
-    incremental middleware and the state pipeline."""
-    store = getattr(crawler, "_newscrawl_state_store", None)
-    if store is None or store.db is None:
-        state_dir = crawler.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl"
-        store = StateStore.for_site(state_dir, site_name(crawler.spider))
-        crawler._newscrawl_state_store = store
-    return store
+    """The crawler's state store (SQLite or PostgreSQL): see ``newscrawl.state``."""
+    from newscrawl.state import crawler_store as _crawler_store
+
+    return _crawler_store(crawler)
 
 
 def list_sites(state_dir):
@@ -203,6 +229,8 @@ def remove_state(state_dir, site):
 
 class StateStore:
     """One site's state database. Not thread-safe: use it from the reactor thread."""
+
+    backend = "sqlite"
 
     def __init__(self, path, *, synchronous="FULL"):
         self.path = path
@@ -367,12 +395,16 @@ class StateStore:
         ).fetchone()[0]
 
     def commit_run(self, run_id, *, spider=None, started_at=None, finished_at=None,
-                   finish_reason=None, fresh=False, counts=None):
+                   finish_reason=None, fresh=False, counts=None, crawl_id=None):
         """Make a run's staged exports part of the state and record the run, atomically.
+        (``crawl_id`` is kept by the PostgreSQL backend only: crawls span machines there.)
 
         Returns the number of articles committed.
         """
         with self.transaction() as db:
+            # Claims of items that never reached the feed (nothing staged) are given back.
+            db.execute("DELETE FROM claims WHERE run_id = ? AND canonical_url NOT IN "
+                       "(SELECT canonical_url FROM pending WHERE run_id = ?)", (run_id, run_id))
             promoted = db.execute(
                 "SELECT COUNT(*) FROM pending WHERE run_id = ?", (run_id,)
             ).fetchone()[0]
@@ -417,10 +449,38 @@ class StateStore:
             )
         return promoted
 
+    def has_run(self, run_id):
+        """Whether the run was recorded (committed) already."""
+        return self.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() \
+            is not None
+
     def discard_run(self, run_id):
-        """Forget a run's staged exports (its feeds were not stored)."""
+        """Forget a run's staged exports and claims (its feeds were not stored)."""
         with self.transaction() as db:
+            db.execute("DELETE FROM claims WHERE run_id = ?", (run_id,))
             return db.execute("DELETE FROM pending WHERE run_id = ?", (run_id,)).rowcount
+
+    def claim(self, run_id, record, *, crawl_id=None, fresh=False):
+        """Claim this version of an article for export by ``run_id``: None when claimed,
+        else the run that holds the claim on the same version (then do not export it)."""
+        with self.transaction(synchronous="NORMAL") as db:
+            row = db.execute(
+                CLAIM_SQL.format(p="?", key="canonical_url"),
+                (record["canonical_url"], run_id, crawl_id or run_id,
+                 record.get("content_hash"), record.get("modified_at"), utc_now_iso(),
+                 int(bool(fresh))),
+            ).fetchone()
+            if row:
+                return None
+            holder = db.execute("SELECT run_id FROM claims WHERE canonical_url = ?",
+                                (record["canonical_url"],)).fetchone()
+        return holder[0] if holder else "?"
+
+    def unclaim(self, run_id, canonical_url):
+        """Give back a claim of ``run_id`` whose item was not exported after all."""
+        with self.transaction(synchronous="NORMAL") as db:
+            db.execute("DELETE FROM claims WHERE canonical_url = ? AND run_id = ?",
+                       (canonical_url, run_id))
 
     # --- reporting -------------------------------------------------------------------------
 
