@@ -50,10 +50,10 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 
-from newscrawl.snapshot import SECTIONS, load_expected  # noqa: E402
+from newscrawl.snapshot import SECTIONS, expected_articles  # noqa: E402
 from newscrawl.snapshot.server import SnapshotServer  # noqa: E402
 
-EXPECTED = {a["url"] for a in load_expected()["articles"]}
+EXPECTED = {a["url"] for a in expected_articles(sections=SECTIONS)}
 IDLE_WAIT = 6.0
 LOG_FORMAT = "%(created).3f [%(name)s] %(levelname)s: %(message)s"
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.snapshot import SECTIONS, load_expected
+from newscrawl.snapshot import SECTIONS, expected_articles
 from newscrawl.snapshot.server import SnapshotServer
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPECTED = {a["url"] for a in load_expected()["articles"]}
+EXPECTED = {a["url"] for a in expected_articles(sections=SECTIONS)}
 # The snapshot drops one truncated page of 32 on purpose; a worker that fetched a third of the
 # article pages judges 1 in 10 (the monitors judge each worker's share, docs/distributed.md).
 MONITOR = ("-s", "NEWSCRAWL_MAX_DROPPED_PERCENT=10")

@@ -102,3 +102,16 @@ def test_first_key_that_matches_is_the_one_counted(pipeline, crawler):
     with pytest.raises(DropItem):
         pipeline.process_item(article())  # all three keys match
     assert duplicates(crawler) == {"newscrawl/duplicates/canonical_url": 1}
+
+
+def test_an_item_another_worker_claimed_is_forgotten_not_a_duplicate(pipeline):
+    # a distributed crawl: the state pipeline dropped it because another worker claimed it;
+    # when that worker dies the article comes back here and must be exported
+    first = article()
+    pipeline.process_item(first)
+    pipeline.item_dropped(first, exception=DropItem("claimed: run w1 exports this version"))
+    assert pipeline.process_item(article()) is not None
+    # any other drop keeps it: a second copy is a duplicate
+    pipeline.item_dropped(article(), exception=DropItem("unchanged: exported by run r1"))
+    with pytest.raises(DropItem, match="duplicate"):
+        pipeline.process_item(article())

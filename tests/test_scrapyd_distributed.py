@@ -29,10 +29,10 @@ from test_scrapyd import (  # noqa: F401  (egg is a fixture)
     stop_process_group,
 )
 
-from newscrawl.snapshot import SECTIONS, load_expected
+from newscrawl.snapshot import SECTIONS, expected_articles
 from newscrawl.snapshot.server import SnapshotServer
 
-EXPECTED = {a["url"] for a in load_expected()["articles"]}
+EXPECTED = {a["url"] for a in expected_articles(sections=SECTIONS)}
 
 
 def start_scrapyd(folder, env):

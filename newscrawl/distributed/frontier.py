@@ -109,7 +109,8 @@ class Frontier:
         return self.key(f"leases:{self.run}")
 
     def crawl_keys(self):
-        return [self.key("requests"), self.key("dupefilter"), self.key("workers")]
+        return [self.key("requests"), self.key("dupefilter"), self.key("workers"),
+                self.key("requeued")]
 
     def new_token(self):
         return str(next(self.tokens))
@@ -225,6 +226,10 @@ class Frontier:
             for value in values:
                 score, _, data = value.partition(b"|")
                 pipe.zadd(self.key("requests"), {data: float(score)})
+                # Marked, so that the worker that takes it again does not drop it as a URL it
+                # already requested (newscrawl.middlewares.incremental): it is the same fetch,
+                # given back.
+                pipe.sadd(self.key("requeued"), data)
             pipe.delete(name)
             pipe.execute()
             count += len(values)

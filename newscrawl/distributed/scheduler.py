@@ -15,14 +15,18 @@ frontier logs it once and closes the spider.
 import redis
 from scrapy_redis.scheduler import Scheduler
 
-# KEYS: queue, leases. ARGV: token. Moves the best request into the lease hash, atomically.
+# KEYS: queue, leases, requeued. ARGV: token. Moves the best request into the lease hash,
+# atomically, and says whether it was given back by a dead worker (then unmarks it).
 POP_AND_LEASE = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
 redis.call('HSET', KEYS[2], ARGV[1], r[2] .. '|' .. r[1])
-return r[1]
+local again = redis.call('SREM', KEYS[3], r[1])
+return {r[1], again}
 """
+# On a request given back by a dead worker's leases.
+REQUEUED_META = "newscrawl_requeued"
 
 LEASE_META = "newscrawl_lease"
 
@@ -67,10 +71,14 @@ class LeasingScheduler(Scheduler):
         try:
             frontier.reconcile()
             lease = frontier.new_token()
-            data = self._pop(keys=[self.queue.key, frontier.leases_key], args=[lease])
-            if not data:
+            popped = self._pop(keys=[self.queue.key, frontier.leases_key,
+                                     frontier.key("requeued")], args=[lease])
+            if not popped:
                 return None
+            data, again = popped
             request = self.queue._decode_request(data)
+            if again:
+                request.meta[REQUEUED_META] = True
         except redis.RedisError as exc:
             frontier.redis_failed(exc)
             return None

@@ -92,7 +92,12 @@ class IncrementalMiddleware:
     def process_request(self, request, spider=None):
         spider = spider or self.crawler.spider
         hosts = site_hosts(spider)
-        if request.meta.get("newscrawl_signal_retry"):
+        if request.meta.get("newscrawl_requeued"):
+            # A request a dead worker of a distributed crawl held, given back: this worker may
+            # have asked for the URL already, but the fetch that counts died with the other
+            # one. The state (and its claims) decide.
+            request.meta.pop("newscrawl_signal_retry", None)
+        elif request.meta.get("newscrawl_signal_retry"):
             self._check_retry(request, hosts)
             # Let through: from here on it is the article's one request of this run, and the
             # downloader's retries of it (copies of its meta) are retries, not second asks.

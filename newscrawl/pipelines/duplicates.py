@@ -9,13 +9,17 @@ An item is a duplicate of one already seen in this run when, in this order:
 3. ``content_hash``: the body is the same (the same text under two URLs).
 
 Each duplicate is dropped with a reason naming the key and the first URL, and counted as
-``newscrawl/duplicates/<key>``. Keys are kept as 16-byte digests, so memory grows with the
+``newscrawl/duplicates/<key>``. An item a later pipeline dropped because another worker of a
+distributed crawl claimed it (``claimed: ...``) is forgotten here: if that worker dies, the
+article comes back to this one and must not be taken for a duplicate of what was never
+exported. Keys are kept as 16-byte digests, so memory grows with the
 run, not with the history (across runs is the state pipeline's job).
 """
 
 import hashlib
 import logging
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.middlewares.incremental import site_hosts
@@ -41,7 +45,18 @@ class DuplicatesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def item_dropped(self, item, response=None, exception=None, **kwargs):
+        if not str(exception or "").startswith("claimed"):
+            return
+        first_url = item.get("canonical_url") or item.get("url")
+        for name, value in self.keys(item):
+            digest = _digest(value)
+            if self.seen[name].get(digest) == first_url:
+                del self.seen[name][digest]
 
     def keys(self, item):
         """(key name, value) pairs identifying the item; a missing value is no key."""

@@ -49,6 +49,7 @@ from newscrawl.discovery.sources import (
     tallies,
     tally,
 )
+from newscrawl.distributed import is_distributed
 from newscrawl.extraction import dates
 from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.extraction.pagechecks import is_botwall, is_truncated
@@ -127,6 +128,13 @@ class SectionSpider(scrapy.Spider):
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
+    @property
+    def distributed(self):
+        # Read when used: the add-on applies NEWSCRAWL_* from the environment after the spider
+        # is made.
+        crawler = getattr(self, "crawler", None)
+        return bool(crawler) and is_distributed(crawler.settings)
+
     # --- arguments -------------------------------------------------------------------------
     def parse_sections(self, value):
         if value is None or not str(value).strip():
@@ -204,10 +212,12 @@ class SectionSpider(scrapy.Spider):
             tally(self.crawler.stats, source)
             if parent:
                 tally(self.crawler.stats, source)["parent"] = parent
-        # Not dont_filter: in a distributed crawl the shared dupefilter lets one worker fetch
-        # each document (this set only dedups within the process).
+        # dont_filter: robots.txt was fetched already by Scrapy's RobotsTxtMiddleware (to obey
+        # it; this fetch reads its Sitemap: lines), and in a distributed crawl every worker
+        # reads the feeds and sitemaps itself (a few documents; the shared dupefilter keeps one
+        # request per article), so a worker killed while reading one loses nothing.
         yield scrapy.Request(
-            url, callback=callback, errback=self.document_failed,
+            url, callback=callback, errback=self.document_failed, dont_filter=True,
             meta={"newscrawl_listing": True, "newscrawl_document": kind,
                   "newscrawl_source": source, "dont_obey_robotstxt": kind == "robots"},
         )
@@ -317,7 +327,9 @@ class SectionSpider(scrapy.Spider):
         if signal:
             meta["newscrawl_changed"] = signal
         if key in self.followed:
-            if signal <= self.followed[key]:
+            if signal <= self.followed[key] or self.distributed:
+                # (a distributed crawl does not ask twice: the worker that holds the first
+                # request may not be this one; the next run's signal check catches the change)
                 return None
             # A newer change signal than the first request carried: worth asking the state
             # again, but only if that first request was skipped as exported before (the
