@@ -307,13 +307,58 @@ def test_reextract_refuses_bad_input_with_one_error_line(tmp_path, make, message
     assert "Traceback" not in proc.stderr
 
 
-def test_reextract_generic_is_refused_until_the_generic_extractor_lands(archives):
-    _, files, _, _ = archives
-    proc = reextract(str(files["cc"]), "--generic")
-    assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [
-        "ERROR: --generic: the generic extractor is not available yet; only hosts with a "
-        "site module can be re-extracted (drop --generic)"]
+GENERIC_PAGES = ROOT / "tests" / "pages" / "generic"
+RIVERSIDE = "https://www.riverside-gazette.com/2024/03/05/council-approves-mill-river-bridge/"
+LEDGER = "https://news.northernledger.co.uk/climate/2025/07/15/heatwave-grid-record-demand"
+
+
+def test_reextract_generic_reads_hosts_without_a_module(archives, tmp_path):
+    # a crawl of other outlets, in Common Crawl's shape: two articles, a tag page and a home
+    # page of sites without a module, and one Japan Times article
+    jt = EXPECTED[0]
+    captures = [
+        (RIVERSIDE, (GENERIC_PAGES / "wordpress_article.html").read_bytes()),
+        (LEDGER, (GENERIC_PAGES / "modern_jsonld_article.html").read_bytes()),
+        ("https://www.riverside-gazette.com/tag/transport/",
+         (GENERIC_PAGES / "tag.html").read_bytes()),
+        ("https://www.riverside-gazette.com/", (GENERIC_PAGES / "home.html").read_bytes()),
+        (jt["url"], page(jt)),
+    ]
+    path = tmp_path / "CC-NEWS-other-outlets.warc.gz"
+    members = [record("warcinfo", None, b"isPartOf: CC-NEWS\r\n",
+                      content_type="application/warc-fields")]
+    for n, (url, body) in enumerate(captures):
+        members.append(record("response", url, http(body), content_type=RESPONSE,
+                              date=DATE.format(n)))
+    path.write_bytes(b"".join(gzip.compress(m) for m in members))
+    # without --generic only the Japan Times page is read
+    proc = reextract(str(path), "--fresh", "-O", str(tmp_path / "jt.jsonl"),
+                     "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [json.loads(x)["url"] for x in (tmp_path / "jt.jsonl").read_text().splitlines()] \
+        == [jt["url"]]
+    proc = reextract(str(path), "--generic", "-O", str(tmp_path / "all.jsonl"),
+                     "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = {r["url"]: r for r in map(json.loads,
+                                         (tmp_path / "all.jsonl").read_text().splitlines())}
+    assert sorted(records) == sorted([RIVERSIDE, LEDGER, jt["url"]])
+    assert records[jt["url"]]["extraction"] == "site:japantimes"
+    assert records[jt["url"]]["headline"] == jt["headline"]
+    riverside, ledger = records[RIVERSIDE], records[LEDGER]
+    assert (riverside["extraction"], riverside["site"]) == ("generic", "riverside-gazette.com")
+    assert riverside["headline"] == "Council approves new bridge over the Mill River"
+    assert riverside["authors"] == ["Maria Lopez", "Tom Becker"]
+    assert ledger["headline"] == "Heatwave pushes grid to the limit as demand hits record"
+    assert ledger["authors"] == ["Priya Natarajan", "Owen Hughes"]
+    assert all(r["archive"]["warc_file"] == path.name or r["archive"]["warc_file"] == str(path)
+               for r in records.values())
+    # the tag page was refused with its reason; the home page is no article URL at all
+    report = json.loads((tmp_path / "all.report.json").read_text())
+    assert report["dropped"]["by_reason"] == {"listing": 1}, report["dropped"]
+    assert report["archive"]["read"]["skipped"] == {"not_article_url": 1}
+    assert "--generic reads every host" in reextract(str(path), "--generic", "--spider",
+                                                     "japantimes").stderr
 
 
 def test_the_replay_answers_captures_in_order_and_404_otherwise(archives, tmp_path):

@@ -13,7 +13,8 @@ record is skipped with a reason, counted and logged by the re-extraction:
 | ``truncated`` | a record whose block ends before its ``Content-Length`` (the file was cut) |
 | ``redirect`` | a 3xx answer: its target has a record of its own |
 | ``not_html`` | the payload is not HTML (image, JSON, PDF, CSS, ...) |
-| ``unknown_site`` | the host has no site module (``newscrawl.sites.site_for_url``) |
+| ``unknown_site`` | the host has no site module (``newscrawl.sites.site_for_url``); with |
+|  | ``--generic`` (``scan(generic=True)``) such pages are kept for the generic extractor |
 | ``other_site`` | the host is another site's than the one re-extracted |
 | ``not_article_url`` | the site's page but not an article URL (listings, feeds, robots.txt) |
 | ``superseded`` | a capture of a URL captured again later (retries, recrawls): the latest |
@@ -44,7 +45,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 
 from newscrawl.archive import parse_warc_date
-from newscrawl.sites import site_for_url
+from newscrawl.sites import site_for_url, site_or_generic
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -121,8 +122,10 @@ def is_article_url(site, url):
             and bool(site.article_path_re.match(parts.path)))
 
 
-def _classify(record, head, site):
-    """(reason to skip, site) of a response-like record; reason None to keep it."""
+def _classify(record, head, site, generic=False):
+    """(reason to skip, site) of a response-like record; reason None to keep it. With
+    ``generic``, a host without a module is read as its generic ``Site`` (any page but the
+    home page may be an article: the extraction refuses the others with a reason)."""
     kind = record.rec_type
     if kind == "revisit":
         return "revisit", None
@@ -141,7 +144,7 @@ def _classify(record, head, site):
     if not looks_like_html(record.http_headers, head):
         return "not_html", None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
-    owner = site_for_url(url)
+    owner = site_or_generic(url) if generic else site_for_url(url)
     if owner is None:
         return "unknown_site", None
     if site is not None and owner is not site:
@@ -171,7 +174,7 @@ def check_warc(path):
             raise ArchiveError(f"{path}: not a WARC file ({error})".strip()) from None
 
 
-def scan(paths, site=None, warc_dir=None):
+def scan(paths, site=None, warc_dir=None, generic=False):
     """The ``ArchiveIndex`` of the files: the article responses of ``site`` (of any known
     site when None), the rest counted by reason. Raises ``ArchiveError`` before reading
     anything when a path is missing, and for a file that is not a WARC at all."""
@@ -210,7 +213,7 @@ def scan(paths, site=None, warc_dir=None):
                             "error": f"record cut short: {record.raw_stream.limit} of "
                                      f"{record.length} bytes missing"})
                         continue
-                    reason, owner = _classify(record, head, site)
+                    reason, owner = _classify(record, head, site, generic)
                     if reason:
                         index.skipped[reason] += 1
                         continue
@@ -257,7 +260,7 @@ def latest_per_url(index):
     """One response per article URL, the latest capture; the others count as superseded."""
     latest = {}
     for entry in index.responses:
-        owner = site_for_url(entry.url)
+        owner = site_or_generic(entry.url)
         key = normalize_url(entry.url, hosts=owner.hosts, keep_query=True)
         known = latest.get(key)
         if known is None:

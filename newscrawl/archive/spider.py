@@ -15,6 +15,7 @@ writing, no politeness delay (nothing goes to the site).
 """
 
 import logging
+from dataclasses import replace
 
 import scrapy
 from scrapy.http import Headers
@@ -22,6 +23,9 @@ from scrapy.responsetypes import responsetypes
 
 from newscrawl.archive import ARCHIVE_META, FETCHED_AT_META
 from newscrawl.archive.reader import read_http_response
+from newscrawl.sites import site_or_generic
+from newscrawl.sites.base import generic_site
+from newscrawl.spiders.base import SectionSpider
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +128,17 @@ def reextract_spider(spidercls):
     ReextractSpider.__name__ = f"Reextract{spidercls.__name__}"
     ReextractSpider.__qualname__ = ReextractSpider.__name__
     return ReextractSpider
+
+
+class GenericArchiveSpider(SectionSpider):
+    """What ``scrapy reextract --generic`` extends: every page is read as the site its host
+    has (a module where there is one, else the generic extractor), and the state of these
+    re-extractions is one, ``generic``, whatever hosts the archive holds."""
+
+    name = "generic"
+    site = replace(generic_site("generic"), name="generic", label="archived pages of any site",
+                   # a mixed archive has no byline norm to hold it to
+                   min_byline_coverage=0)
+
+    def site_for(self, response):
+        return site_or_generic(response.url)

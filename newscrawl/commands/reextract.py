@@ -5,8 +5,9 @@
     scrapy reextract CC-NEWS-20261201120000-00042.warc.gz --spider japantimes
 
 Reads WARC files (ours, Common Crawl's CC-NEWS, wget's, Browsertrix's; see
-``newscrawl.archive.reader``), keeps the article responses of hosts that have a site module, and
-runs them through
+``newscrawl.archive.reader``), keeps the article responses of hosts that have a site module (with
+``--generic``, of every host: pages of hosts without a module are read by the generic
+extractor, and the state of such runs is the one named ``generic``), and runs them through
 the crawl's own spider callback, item pipelines (cleaning, validation, duplicates, state), feed,
 report and monitors (``newscrawl.archive.spider``). The feed is the crawl's: same keys, same
 dedup, a per-run file under ``NEWSCRAWL_FEED_DIR`` unless ``-o``/``-O`` says otherwise;
@@ -19,8 +20,8 @@ same content is not exported again (``unchanged``), one whose extraction changed
 What was not re-extracted is counted by reason (``newscrawl/archive/skipped/<reason>``), logged,
 and written in the report's ``archive`` section, with any file cut in the middle of a record.
 
-Exit status: 0; 1 with one ``ERROR:`` line for a missing or unreadable file, an archive with
-nothing of a known site, or ``--generic``; 1 when a monitor failed (as ``scrapy crawl``); 2 for
+Exit status: 0; 1 with one ``ERROR:`` line for a missing or unreadable file, or an archive with
+nothing to re-extract; 1 when a monitor failed (as ``scrapy crawl``); 2 for
 usage errors.
 """
 
@@ -30,13 +31,11 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.archive.reader import ArchiveError, check_warc, scan
-from newscrawl.archive.spider import reextract_spider
+from newscrawl.archive.spider import GenericArchiveSpider, reextract_spider
 from newscrawl.monitors import STAT_FAILED, STAT_FAILURES
 from newscrawl.sites import get_site
 
 ERROR_EXIT = 1
-GENERIC_UNAVAILABLE = ("--generic: the generic extractor is not available yet; only hosts "
-                       "with a site module can be re-extracted (drop --generic)")
 
 
 class Command(BaseRunSpiderCommand):
@@ -58,14 +57,14 @@ class Command(BaseRunSpiderCommand):
         parser.add_argument("--fresh", action="store_true",
                             help="ignore the state: export every article found")
         parser.add_argument("--generic", action="store_true",
-                            help="also pages of hosts without a site module (needs the "
-                                 "generic extractor: not available yet)")
+                            help="also pages of hosts without a site module, read by the "
+                                 "generic extractor (state: 'generic')")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
         # Before Scrapy's start-up lines: bad input gets one ERROR line and nothing else.
-        if opts.generic:
-            self.exit_with(GENERIC_UNAVAILABLE)
+        if opts.generic and opts.spider:
+            self.exit_with("--generic reads every host; --spider picks one site: give one")
         for path in args:
             try:
                 check_warc(path)
@@ -107,11 +106,19 @@ class Command(BaseRunSpiderCommand):
         spidercls = self.choose(opts.spider)
         site = spidercls.site if spidercls else None
         try:
-            index = scan(args, site=site, warc_dir=self.settings.get("NEWSCRAWL_WARC_DIR"))
+            index = scan(args, site=site, warc_dir=self.settings.get("NEWSCRAWL_WARC_DIR"),
+                         generic=opts.generic)
         except ArchiveError as error:
             self.fail(str(error))
             return
-        if spidercls is None:
+        if opts.generic:
+            if not index.responses:
+                skipped = ", ".join(f"{k} {v}" for k, v in sorted(index.skipped.items()))
+                self.fail(f"no HTML page to re-extract in {', '.join(args)} "
+                          f"(skipped: {skipped or 'nothing'})")
+                return
+            spidercls = GenericArchiveSpider
+        elif spidercls is None:
             if len(index.sites) > 1:
                 self.fail(f"the archive holds articles of several sites "
                           f"({', '.join(sorted(index.sites))}); choose one with --spider")

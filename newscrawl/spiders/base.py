@@ -582,6 +582,11 @@ class SectionSpider(scrapy.Spider):
         logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "
                        "exported, not retried", response.status, what, response.url)
 
+    def site_for(self, response):
+        """The site an article page is read as: the spider's (a spider that reads pages of
+        many sites, such as the generic re-extraction, picks one per page)."""
+        return self.site
+
     def parse_article(self, response):
         stats = self.crawler.stats
         stats.inc_value(STAT_ARTICLE)
@@ -593,8 +598,9 @@ class SectionSpider(scrapy.Spider):
         # Archived (a crawl writing WARC, or a re-extraction reading it): the record it is kept
         # in, and its WARC-Date as the fetch time.
         archive, fetched_at = archived(response)
+        site = self.site_for(response)
         try:
-            item = extract_article(response, self.site, fetched_at=fetched_at or datetime.now(UTC))
+            item = extract_article(response, site, fetched_at=fetched_at or datetime.now(UTC))
         except NotAnArticle as reason:
             if reason.reason == "botwall":
                 self.botwall(response, "article page")
@@ -604,7 +610,7 @@ class SectionSpider(scrapy.Spider):
                 self.drop(response.url, reason.reason, reason.detail)
             return
         source = meta.get("newscrawl_source") or ""
-        filled = fill_missing(item, meta.get("newscrawl_discovery"), self.site,
+        filled = fill_missing(item, meta.get("newscrawl_discovery"), site,
                               "sitemaps" if source.startswith("sitemap:") else "feeds")
         for key in filled:
             stats.inc_value(f"{STAT_FILLED}/{key}")
@@ -612,8 +618,8 @@ class SectionSpider(scrapy.Spider):
             logger.debug("%s: %s taken from %s (the page gives none)", response.url,
                          ", ".join(filled), source)
         if (self.since or self.until) and item.get("published_at"):
-            published = dates.parse_iso(item["published_at"], self.site.timezone)
-            day = dates.day_in_zone(published, self.site.timezone) if published else None
+            published = dates.parse_iso(item["published_at"], site.timezone)
+            day = dates.day_in_zone(published, site.timezone) if published else None
             if day is not None and self.since and day < self.since:
                 self.drop(response.url, "older_than_since", f"published {day}", level=logging.INFO)
                 return
