@@ -68,6 +68,7 @@ class NewsSpider(SectionSpider):
         self.allowed_domains = [self.site.hosts[0].removeprefix("www.")]
         self.max_articles = self.parse_max_articles(max_articles)
         self.exported = 0
+        self.in_pipelines = 0  # items yielded, not yet exported nor dropped
         self.nav_sections = {}  # section path -> URL, from the home page's navigation
         self.home_response = None
         if self.generic:
@@ -79,6 +80,8 @@ class NewsSpider(SectionSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_let_go, signal=signals.item_dropped)
+        crawler.signals.connect(spider.item_let_go, signal=signals.item_error)
         return spider
 
     @staticmethod
@@ -106,19 +109,27 @@ class NewsSpider(SectionSpider):
         return list(dict.fromkeys(wanted))
 
     # --- a try-out run: at most max_articles exported ----------------------------------------
+    # Items go through the pipelines concurrently: one is yielded only while those exported and
+    # those still in the pipelines are fewer than max_articles, so the feed never gets more. An
+    # item held back is not recorded in the state: the next run exports it.
     def item_scraped(self, item, response=None, spider=None):
         self.exported += 1
+        self.in_pipelines = max(0, self.in_pipelines - 1)
         if self.max_articles and self.exported == self.max_articles:
             logger.info("max_articles=%d exported: closing the spider", self.max_articles)
             # As Scrapy's CLOSESPIDER_ITEMCOUNT does; pages in flight still arrive, and
             # parse_article keeps their items from the feed.
             _schedule_coro(self.crawler.engine.close_spider_async(reason="max_articles"))
 
+    def item_let_go(self, item, response=None, spider=None, exception=None, failure=None):
+        self.in_pipelines = max(0, self.in_pipelines - 1)
+
     def parse_article(self, response):
         for item in super().parse_article(response):
-            if self.max_articles and self.exported >= self.max_articles:
+            if self.max_articles and self.exported + self.in_pipelines >= self.max_articles:
                 logger.debug("max_articles reached: %s not exported", response.url)
                 return
+            self.in_pipelines += 1
             yield item
 
     # --- what is an article, a section -------------------------------------------------------

@@ -558,7 +558,7 @@ def build_harbor():
         "refused": {o + g["path"]: "no_text", o + site["non_articles"]["soft404"]["path"]:
                     "error_page"},
         "not_requested": [f"{o}/tag/ferries/", f"{o}/author/dana-whitfield/",
-                          f"{o}/category/local/", f"{o}/about/"],
+                          f"{o}/about/", f"{o}/tag/harbor-commission/"],
         "sections": {s: {"label": site["sections"][s], "listing_pages": pages}
                      for s, pages in listings.items()},
         "nav_sections": ["category/local", "category/business"],
@@ -843,8 +843,8 @@ def build_northfield():
         "articles": [record(site, a, o) for a in ordered],
         "refused": {o + na["gallery"]["path"]: "gallery", o + na["topic-hub"]["path"]: "listing",
                     o + na["soft404"]["path"]: "error_page"},
-        "not_requested": [f"{o}/people/marta-okonkwo", f"{o}/local", f"{o}/newsletters",
-                          f"{o}/account/login"],
+        "not_requested": [f"{o}/people/marta-okonkwo", f"{o}/newsletters",
+                          f"{o}/account/login", f"{o}/about"],
         "sections": {s: {"label": site["sections"][s], "listing_pages": pages}
                      for s, pages in listings.items()},
         "nav_sections": list(site["sections"]),
