@@ -237,6 +237,13 @@ class NewsSpider(SectionSpider):
             requests.append(self.listing_request(url, section, 1))
         return requests
 
+    def drop(self, url, reason, detail="", level=logging.WARNING):
+        # A page that only looked like an article is an expected outcome of the URL
+        # heuristics: logged at INFO, counted and listed in the report by reason.
+        if self.generic and reason in GENERIC_REFUSALS:
+            level = min(level, logging.INFO)
+        super().drop(url, reason, detail, level=level)
+
     # --- sitemaps of a site's other pages ---------------------------------------------------
     def parse_sitemap(self, response):
         """A generic site's sitemap may list only pages that are not articles (WordPress's
