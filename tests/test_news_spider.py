@@ -264,3 +264,18 @@ def test_the_wordpress_photo_post_is_refused_for_its_lack_of_text():
     with pytest.raises(newscrawl.NotAnArticle) as refused:
         newscrawl.extract((root / path.strip("/") / "index.html").read_bytes(), url)
     assert refused.value.reason == "no_text"
+
+
+def test_discover_feeds_on_a_site_without_any_is_an_error(caplog):
+    s = spider(site=HOME, discover="feeds")
+    for path in COMMON_FEED_PATHS:
+        s.crawler.stats.set_value("newscrawl/sources", {
+            **(s.crawler.stats.get_value("newscrawl/sources") or {}),
+            f"feed:{path}": {"status": "absent", "links": 0}})
+    s.check_documents_found()
+    assert s.crawler.stats.get_value("newscrawl/sources")["feed:(none found)"]["status"] == \
+        "error"
+    assert "discover=feeds: www.example-news.com has no feeds" in caplog.text
+    quiet = spider(site=HOME)  # the default discover: an INFO line only
+    quiet.check_documents_found()
+    assert "feed:(none found)" not in (quiet.crawler.stats.get_value("newscrawl/sources") or {})

@@ -259,6 +259,25 @@ class NewsSpider(SectionSpider):
             logger.info("Sitemap %s lists %d pages, none of them articles: not judged",
                         response.url, entry["entries"])
 
+    def check_documents_found(self):
+        """As for a site module, with the guessed feed paths that were absent not counting as
+        feeds found: ``-a discover=feeds`` on a site with no feed at all is an ERROR."""
+        if not self.generic:
+            return super().check_documents_found()
+        sources = tallies(self.crawler.stats)
+        for kind, prefix in (("feeds", "feed:"), ("sitemaps", "sitemap:")):
+            if kind not in self.discover or any(
+                    name.startswith(prefix) and entry["status"] not in ("absent", "disallowed")
+                    for name, entry in sources.items()):
+                continue
+            if self.discover_named:
+                logger.error("discover=%s: %s has no %s (none announced, none at the usual "
+                             "paths, none in robots.txt)", kind, self.site.label, kind)
+                set_status(self.crawler.stats, label(prefix[:-1], "(none found)"), "error",
+                           f"{self.site.label} has no {kind}")
+            else:
+                logger.info("%s has no %s that newscrawl could find", self.site.label, kind)
+
     # --- guessed feed paths: a page that is no feed is absent, not broken ------------------
     def broken_document(self, response, kind, error):
         if response.meta.get("newscrawl_guessed"):
