@@ -137,18 +137,34 @@ def test_named_sections_filter_every_source(tmp_path):
 
 
 def test_the_japan_times_by_its_address_is_the_japan_times_crawl(tmp_path):
-    args = ("-a", "sections=news/national,business", "-a", "discover=feeds,listings")
-    news = crawl(tmp_path, "https://www.japantimes.co.jp/", *args, name="news", state="a")
-    site = crawl(tmp_path, None, *args, spider="japantimes", name="jt", state="b")
+    # Every source and the default sections: the same records, sources and requests.
+    news = crawl(tmp_path, "https://www.japantimes.co.jp/", name="news", state="a")
+    site = crawl(tmp_path, None, spider="japantimes", name="jt", state="b")
     assert news[0].returncode == site[0].returncode == 0, news[0].stderr[-3000:]
 
     def comparable(records):
         return sorted(({k: v for k, v in r.items() if k != "crawled_at"} for r in records),
                       key=lambda r: r["url"])
 
-    assert len(news[1]) >= 10
+    assert len(news[1]) >= 30
     assert comparable(news[1]) == comparable(site[1])
     assert {r["extraction"] for r in news[1]} == {"site:japantimes"}
-    assert news[2]["site"] == "japantimes"
+    assert news[2]["site"] == "japantimes" and news[2]["spider"] == "news"
     assert news[2]["sources"].keys() == site[2]["sources"].keys()
+    assert news[2]["requests"]["total"] == site[2]["requests"]["total"]
     assert {h for h, _ in news[3]} <= {"www.japantimes.co.jp", "japantimes.co.jp"}
+
+
+def test_scrapy_extract_fetches_a_generic_sites_page_through_the_mirror():
+    truth = load_generic_expected("northfield-tribune")
+    article = truth["articles"][0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSCRAWL_")}
+    with SnapshotServer(site="northfield-tribune") as server:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "extract", article["url"],
+             "-s", f"NEWSCRAWL_MIRROR={server.url}"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    record = json.loads(proc.stdout)
+    assert record["headline"] == article["headline"] and record["extraction"] == "generic"
+    assert server.requests[-1] == (truth["site"]["host"], article["url"].split(".example")[1])

@@ -395,6 +395,21 @@ def harbor_listing(w, section, number, keys, last):
                        body_class=f"archive category category-{section} hfeed")
 
 
+def harbor_archive(w, kind, slug, label, articles):
+    """A tag or author archive: what WordPress serves at /tag/<slug>/ and /author/<slug>/."""
+    o = w.origin
+    title = {"tag": f"Tag: <span>{esc(label)}</span>",
+             "author": f'Author: <span class="vcard">{esc(label)}</span>'}[kind]
+    main = f"""<main id="primary" class="site-main">
+<header class="page-header"><h1 class="page-title">{title}</h1></header>
+{"".join(harbor_teaser(w, a) for a in articles)}
+</main>"""
+    head = f'<link rel="canonical" href="{o}/{kind}/{slug}/" />\n'
+    body_class = f"archive {kind} {kind}-{slug} hfeed"
+    return harbor_page(w, f"{esc(label)} &#8211; Harbor Gazette", main, head=head,
+                       body_class=body_class)
+
+
 def harbor_home(w):
     o = w.origin
     by_key = articles_by_key(HARBOR)
@@ -513,6 +528,12 @@ def build_harbor():
     w.add(g["path"], harbor_gallery(w, g))
     w.add(site["non_articles"]["soft404"]["path"], harbor_soft404(w))
     w.add("/", harbor_home(w))
+    # Served, though the URL heuristics never ask for them: refused if they were.
+    w.add("/tag/ferries/", harbor_archive(w, "tag", "ferries", "ferries",
+                                          [a for a in ordered if "ferries" in a["tags"]]))
+    w.add("/author/dana-whitfield/", harbor_archive(
+        w, "author", "dana-whitfield", "Dana Whitfield",
+        [a for a in ordered if "Dana Whitfield" in a["authors"]]))
     listings = {}
     for section, pages in site["pages"].items():
         for n, keys in enumerate(pages, 1):
@@ -559,6 +580,9 @@ def build_harbor():
                     "error_page"},
         "not_requested": [f"{o}/tag/ferries/", f"{o}/author/dana-whitfield/",
                           f"{o}/about/", f"{o}/tag/harbor-commission/"],
+        # what the generic extraction says of the ones served, were they requested
+        "refused_if_requested": {f"{o}/tag/ferries/": "listing",
+                                 f"{o}/author/dana-whitfield/": "listing"},
         "sections": {s: {"label": site["sections"][s], "listing_pages": pages}
                      for s, pages in listings.items()},
         "nav_sections": ["category/local", "category/business"],
@@ -716,6 +740,29 @@ def nf_hub(w, h):
                    page="/[section]/[slug]")
 
 
+def nf_person(w, name):
+    """A staff profile: a short bio and the reporter's latest stories."""
+    o = w.origin
+    slug = NORTHFIELD["authors"][name]
+    url = f"{o}/people/{slug}"
+    stories = [a for a in newest_first(NORTHFIELD) if name in a["authors"]]
+    ld = {"@context": "https://schema.org", "@type": "ProfilePage", "url": url,
+          "mainEntity": {"@type": "Person", "name": name, "jobTitle": "City hall reporter",
+                         "worksFor": {"@type": "NewsMediaOrganization",
+                                      "name": "Northfield Tribune"}}}
+    head = (f'<link rel="canonical" href="{url}"/><meta property="og:type" content="profile"/>'
+            f'<meta property="og:title" content="{esc(name)}"/>'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    main = (f'<div class="profile_profile__Gh6Ij"><h1 class="profile_name__Kl7Mn">{esc(name)}</h1>'
+            f'<p class="profile_title__Op8Qr">City hall reporter</p><p class="profile_bio__St9Uv">'
+            f"{esc(name)} covers city hall, the county board and transportation for the Tribune. "
+            "She joined the paper in 2021 after five years at the Carver County Courier.</p>"
+            f'<h2>Latest from {esc(name.split()[0])}</h2>'
+            f'<div class="story-list_list__Gg3Hj">{"".join(nf_card(a) for a in stories)}</div></div>')
+    return nf_page(w, f"{esc(name)} | Northfield Tribune", main, head=head,
+                   page="/people/[slug]")
+
+
 def nf_soft404(w):
     main = ('<div class="not-found_notFound__Yz1Ab"><h1>We can\u2019t find that page</h1>'
             "<p>The story may have been moved or removed. Try searching, or head to our "
@@ -815,6 +862,8 @@ def build_northfield():
     w.add(na["topic-hub"]["path"], nf_hub(w, na["topic-hub"]))
     w.add(na["soft404"]["path"], nf_soft404(w))
     w.add("/", nf_home(w))
+    # Served, though the URL heuristics never ask for it: refused if it were.
+    w.add("/people/marta-okonkwo", nf_person(w, "Marta Okonkwo"))
     listings = {}
     for section, pages in site["pages"].items():
         for n, keys in enumerate(pages, 1):
@@ -845,6 +894,7 @@ def build_northfield():
                     o + na["soft404"]["path"]: "error_page"},
         "not_requested": [f"{o}/people/marta-okonkwo", f"{o}/newsletters",
                           f"{o}/account/login", f"{o}/about"],
+        "refused_if_requested": {f"{o}/people/marta-okonkwo": "listing"},
         "sections": {s: {"label": site["sections"][s], "listing_pages": pages}
                      for s, pages in listings.items()},
         "nav_sections": list(site["sections"]),
