@@ -136,6 +136,38 @@ def test_named_sections_filter_every_source(tmp_path):
     assert ("news.northfield-tribune.example", "/local") not in requests
 
 
+def test_since_discover_and_max_pages_work_as_for_the_site_spiders(tmp_path):
+    harbor = load_generic_expected("harbor-gazette")
+    northfield = load_generic_expected("northfield-tribune")
+    # since: by each article's day (a site without a module is read in UTC)
+    proc, records, report, _ = crawl(tmp_path, harbor["site"]["origin"], "-a",
+                                     "since=2026-11-22", server_site="harbor-gazette",
+                                     name="since", state="since-state")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    want = [a["url"] for a in harbor["articles"] if a["published_at"] >= "2026-11-22T05"]
+    assert sorted(r["url"] for r in records) == sorted(want) and len(want) == 4
+    # discover=feeds: the Atom feed's six newest articles, no listing nor sitemap
+    proc, records, report, requests = crawl(tmp_path, northfield["site"]["origin"], "-a",
+                                            "discover=feeds", server_site="northfield-tribune",
+                                            name="feeds", state="feeds-state")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    newest = sorted(northfield["articles"], key=lambda a: a["published_at"])[-6:]
+    assert sorted(r["url"] for r in records) == sorted(a["url"] for a in newest)
+    assert {name.split(":")[0] for name in report["sources"]} == {"feed"}
+    assert not [p for _, p in requests if p in ("/local", "/sitemap.xml")]
+    # discover=listings, max_pages=1: the home page and each section's first page
+    proc, records, report, requests = crawl(tmp_path, harbor["site"]["origin"], "-a",
+                                            "discover=listings", "-a", "max_pages=1",
+                                            server_site="harbor-gazette", name="listings",
+                                            state="listings-state")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert report["pages"]["by_section"] == {"/": 1, "category/business": 1,
+                                             "category/local": 1}
+    first_pages = {p for s in harbor["sections"].values() for p in s["listing_pages"][:1]}
+    assert len(records) == 6 and first_pages <= {harbor["site"]["origin"] + p
+                                                 for _, p in requests}
+
+
 def test_the_japan_times_by_its_address_is_the_japan_times_crawl(tmp_path):
     # Every source and the default sections: the same records, sources and requests.
     news = crawl(tmp_path, "https://www.japantimes.co.jp/", name="news", state="a")
