@@ -291,3 +291,12 @@ def test_discover_feeds_on_a_site_without_any_is_an_error(caplog):
     quiet = spider(site=HOME)  # the default discover: an INFO line only
     quiet.check_documents_found()
     assert "feed:(none found)" not in (quiet.crawler.stats.get_value("newscrawl/sources") or {})
+
+
+def test_a_bot_wall_instead_of_the_home_page_is_counted():
+    s = spider(site=HOME, sections="world")
+    home = first_requests(s)[0]
+    wall = HtmlResponse(HOME, status=503, request=home, body=b"<html><head><title>Just a "
+                        b"moment...</title></head><body>Checking your browser</body></html>")
+    assert list(s.parse_home(wall)) == []
+    assert s.crawler.stats.get_value("newscrawl/pages/botwall") == 1

@@ -30,6 +30,7 @@ from scrapy.utils.defer import _schedule_coro
 from newscrawl.discovery import generic as heuristics
 from newscrawl.discovery import listings as listing_pages
 from newscrawl.discovery.sources import label, set_status, tallies
+from newscrawl.extraction.pagechecks import is_botwall
 from newscrawl.sites import site_for_url
 from newscrawl.sites.base import generic_site
 from newscrawl.spiders.base import STAT_DOCUMENTS, BadArgument, SectionSpider
@@ -204,6 +205,10 @@ class NewsSpider(SectionSpider):
         if response.status != 200 or not hasattr(response, "xpath"):
             if self.lists_home():
                 self.home_response = response  # parse_listing accounts for it
+            elif is_botwall(response, self.site):
+                self.botwall(response, "home page")
+            else:
+                self.failed(response.url, f"http_{response.status}")
             return
         if "feeds" in self.discover:
             announced = heuristics.feed_links(response)
