@@ -11,6 +11,8 @@ setup(
         "newscrawl": ["schema/*.json"],
         # The offline snapshot: the saved site, its manifest and the expected records.
         "newscrawl.snapshot": ["*.json", "site/**/*", "site-variants/**/*"],
+        # The generic sites of the snapshot (news sites without a module), one root each.
+        "newscrawl.snapshot.generic": ["*/*.json", "*/site/**/*"],
     },
     entry_points={"scrapy": ["settings = newscrawl.settings"]},
     zip_safe=False,

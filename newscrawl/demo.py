@@ -1,10 +1,14 @@
-"""`make demo`: crawl the offline snapshot of The Japan Times end to end and summarise it.
+"""`make demo`: crawl the offline snapshot of The Japan Times end to end and summarise it,
+then one news site without a module (the snapshot's Harbor Gazette) with ``scrapy crawl news``.
 
 Starts the snapshot server on a free loopback port, runs ``scrapy crawl japantimes`` over every
 snapshot section through it (``NEWSCRAWL_MIRROR``), exactly as a live crawl runs, writes the
 feed under ``NEWSCRAWL_FEED_DIR`` (default ``output/``), prints a summary from the run's report,
-and stops the server. The demo keeps its own state (``output/.demo-state``) and runs with
-``fresh=1``, so it exports every article each time and never touches the state of live crawls.
+and stops the server. Then the same for ``scrapy crawl news -a
+site=https://www.harbor-gazette.example/``: a WordPress site found through its feeds, sitemaps
+and navigation and read by the generic extraction. The demo keeps its own state
+(``output/.demo-state``) and runs with ``fresh=1``, so it exports every article each time and
+never touches the state of live crawls.
 
     python -m newscrawl.demo [--feed-dir DIR] [-- extra scrapy crawl arguments]
 """
@@ -17,9 +21,13 @@ import sys
 from pathlib import Path
 
 from newscrawl.snapshot import SECTIONS
+from newscrawl.snapshot.generic import load_generic_expected
 from newscrawl.snapshot.server import SnapshotServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+JAPANTIMES_TITLE = "newscrawl demo: The Japan Times, offline snapshot"
+# The site without a module the demo crawls with `scrapy crawl news`.
+GENERIC_SITE = "harbor-gazette"
 
 
 def newest(pattern_dir, suffix, before):
@@ -27,11 +35,11 @@ def newest(pattern_dir, suffix, before):
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
-def summary(report, feed):
+def summary(report, feed, title=JAPANTIMES_TITLE):
     a = report["articles"]
     lines = [
         "",
-        "newscrawl demo: The Japan Times, offline snapshot",
+        title,
         f"  feed:                {feed}",
         f"  report:              {report.get('report')}",
         f"  articles exported:   {a['exported']} (paywalled previews: {a.get('paywalled', 0)})",
@@ -75,9 +83,10 @@ def discovery_lines(report):
     if sources:
         lines.append("  sources:             links / new / updated / requests")
         for name, s in sorted(sources.items()):
-            if s["status"] in ("absent", "skipped", "disallowed"):
+            if s["status"] in ("absent", "skipped", "disallowed", "no_articles"):
                 state = {"absent": "absent (404)", "skipped": "outside the date range",
-                         "disallowed": "forbidden by robots.txt"}[s["status"]]
+                         "disallowed": "forbidden by robots.txt",
+                         "no_articles": "lists no article"}[s["status"]]
                 lines.append(f"    {name:<40} {state}")
             elif s["status"] == "index":
                 lines.append(f"    {name:<40} index of {s.get('children', 0)} sitemaps")
@@ -99,38 +108,63 @@ def discovery_lines(report):
     return lines
 
 
+def run_crawl(server, feed_dir, env, spider_args, extra=()):
+    """One `scrapy crawl` through the snapshot server; (exit status, report or None)."""
+    before = set(feed_dir.rglob("*.report.json"))
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", *spider_args, "-a", "fresh=1",
+        "-s", f"NEWSCRAWL_MIRROR={server.url}",
+        "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}",
+        "-s", f"NEWSCRAWL_STATE_DIR={feed_dir / '.demo-state'}",
+        "-s", "LOG_LEVEL=WARNING",
+        *extra,
+    ]
+    print("Running: " + " ".join(command[1:]), flush=True)
+    result = subprocess.run(command, cwd=PROJECT_DIR, env=env)
+    report_path = newest(feed_dir, ".report.json", before)
+    if report_path is None:
+        return result.returncode, None
+    return result.returncode, json.loads(report_path.read_text("utf-8"))
+
+
+def feed_of(report):
+    feeds = report.get("feeds") or []
+    return feeds[0].removeprefix("file://") if feeds else "(none)"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feed-dir", default=os.environ.get("NEWSCRAWL_FEED_DIR", "output"))
+    parser.add_argument("--no-generic", action="store_true",
+                        help="crawl the Japan Times only, not the site without a module")
     parser.add_argument("extra", nargs="*", help="more `scrapy crawl` arguments, after --")
     args = parser.parse_args(argv)
     feed_dir = Path(args.feed_dir).resolve()
     feed_dir.mkdir(parents=True, exist_ok=True)
-    before = set(feed_dir.rglob("*.report.json"))
     env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR) + os.pathsep
                + os.environ.get("PYTHONPATH", ""))
     with SnapshotServer() as server:
         print(f"Snapshot server: {server.url}", flush=True)
-        command = [
-            sys.executable, "-m", "scrapy", "crawl", "japantimes",
-            "-a", "sections=" + ",".join(SECTIONS), "-a", "fresh=1",
-            "-s", f"NEWSCRAWL_MIRROR={server.url}",
-            "-s", f"NEWSCRAWL_FEED_DIR={feed_dir}",
-            "-s", f"NEWSCRAWL_STATE_DIR={feed_dir / '.demo-state'}",
-            "-s", "LOG_LEVEL=WARNING",
-            *args.extra,
-        ]
-        print("Running: " + " ".join(command[1:]), flush=True)
-        result = subprocess.run(command, cwd=PROJECT_DIR, env=env)
-    report_path = newest(feed_dir, ".report.json", before)
-    if report_path is None:
+        status, report = run_crawl(server, feed_dir, env, [
+            "japantimes", "-a", "sections=" + ",".join(SECTIONS)], args.extra)
+    if report is None:
         print("newscrawl demo: the crawl wrote no report", file=sys.stderr)
-        return result.returncode or 1
-    report = json.loads(report_path.read_text("utf-8"))
-    feeds = report.get("feeds") or []
-    feed = feeds[0].removeprefix("file://") if feeds else "(none)"
-    print(summary(report, feed))
-    return result.returncode
+        return status or 1
+    print(summary(report, feed_of(report)))
+    if args.no_generic:
+        return status
+    site = load_generic_expected(GENERIC_SITE)["site"]
+    with SnapshotServer(site=GENERIC_SITE) as server:
+        print(f"\nSnapshot server ({site['host']}): {server.url}", flush=True)
+        generic_status, report = run_crawl(server, feed_dir, env, [
+            "news", "-a", f"site={site['origin']}/"], args.extra)
+    if report is None:
+        print("newscrawl demo: the news crawl wrote no report", file=sys.stderr)
+        return status or generic_status or 1
+    print(summary(report, feed_of(report), title=(
+        f"newscrawl demo: any news site, {site['host']} (no site module: generic "
+        "discovery and extraction), offline snapshot")))
+    return status or generic_status
 
 
 if __name__ == "__main__":

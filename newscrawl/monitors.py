@@ -96,6 +96,10 @@ class NewscrawlMonitor(Monitor):
     def ignored_drops(self):
         reasons = self.settings.getlist("NEWSCRAWL_DROPPED_IGNORE_REASONS",
                                         ["older_than_since", "newer_than_until"])
+        # A generic crawl's refusals of pages that only looked like articles by their URL
+        # (the news spider's ``dropped_ignore_reasons``): listed in the report, not failures.
+        spider = getattr(self.data, "spider", None)
+        reasons = list(reasons) + list(getattr(spider, "dropped_ignore_reasons", ()))
         return sum(self.count(f"newscrawl/dropped/{reason}") for reason in reasons)
 
 

@@ -44,6 +44,9 @@ ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (ERROR|CRITICAL):", re.MULTILINE)
 EGG_REQUIRED = (
     "newscrawl/settings.py",
     "newscrawl/spiders/japantimes.py",
+    "newscrawl/spiders/news.py",
+    "newscrawl/snapshot/generic/harbor-gazette/manifest.json",
+    "newscrawl/snapshot/generic/northfield-tribune/expected.json",
     "newscrawl/extensions/overlap_guard.py",
     "newscrawl/snapshot/manifest.json",
     "newscrawl/snapshot/expected.json",
@@ -270,8 +273,9 @@ def test_egg_has_the_package_and_its_data_but_no_tests(egg):
     assert not [n for n in names if n.startswith(("tests/", "bench/", "deploy/"))]
     site_files = {
         p.relative_to(ROOT).as_posix()
-        for p in (ROOT / "newscrawl/snapshot/site").rglob("*")
-        if p.is_file()
+        for folder in ("newscrawl/snapshot/site", "newscrawl/snapshot/generic")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     }
     assert site_files <= set(names), sorted(site_files - set(names))[:10]
 
@@ -279,7 +283,8 @@ def test_egg_has_the_package_and_its_data_but_no_tests(egg):
 def test_deploy_lists_project_and_spider(deployed):
     assert PROJECT in deployed.api("listprojects.json")["projects"]
     assert "100" in deployed.api(f"listversions.json?project={PROJECT}")["versions"]
-    assert SPIDER in deployed.api(f"listspiders.json?project={PROJECT}")["spiders"]
+    spiders = deployed.api(f"listspiders.json?project={PROJECT}")["spiders"]
+    assert SPIDER in spiders and "news" in spiders
 
 
 # --- crawls -------------------------------------------------------------------------------

@@ -15,11 +15,13 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 MAIN_CONTENT = ("//main", "//*[@role='main']", "//*[@id='main-content']", "//*[@id='main']",
                 "//*[@id='content']", "//body")
 # Never the main content: the site's chrome, where links to other sections' articles live
-# ("Most read", "Latest news", the navigation).
+# ("Most read", "Latest news", the navigation). A <header> or <footer> inside an <article>
+# is that teaser's own (its headline link, its "Leave a comment" link), not the page's.
 CHROME = ("header", "nav", "aside", "footer")
 CHROME_ROLES = ("banner", "navigation", "complementary", "contentinfo")
 _NOT_IN_CHROME = (
-    "[not(ancestor-or-self::*[" + " or ".join(f"self::{t}" for t in CHROME) + " or "
+    "[not(ancestor-or-self::*[self::nav or self::aside or "
+    "((self::header or self::footer) and not(ancestor::article)) or "
     + " or ".join(f"@role='{r}'" for r in CHROME_ROLES) + "])]"
 )
 # Query parameters and path forms that number a listing's pages.

@@ -103,11 +103,14 @@ def silent_sources(sources):
     """Sources that were asked and fetched but gave no article link: labels with a reason.
 
     Absent sources (404) and sources skipped for the date range are not judged: they were
-    never there to give anything. A malformed document is judged: it gave nothing.
+    never there to give anything; nor a generic site's sitemaps that list only its other
+    pages (``no_articles``: WordPress's pages, categories and users sitemaps). A malformed
+    document is judged: it gave nothing.
     """
     silent = []
     for name, entry in sorted(sources.items()):
-        if entry["status"] in ("absent", "skipped", "asked", "disallowed"):
+        if entry["status"] in ("absent", "skipped", "asked", "disallowed",
+                               "no_articles"):
             continue
         if entry["status"] == "index":
             if entry.get("children", 0) == 0:

@@ -110,7 +110,7 @@ def fill_generic(item, page, response, site, known):
                                 captions, item.get("section"))
             body = agree_with_article_body(body, s.article_body)
         body = recover_from_article_body(body, s.article_body, root)
-        refuse_by_body(body, s, url)
+        refuse_by_body(body, s, url, item.get("headline"))
         item["body_element"] = body
 
 
@@ -158,11 +158,15 @@ def link_density(node):
     return linked / text
 
 
-def refuse_by_body(body, s, url):
+def refuse_by_body(body, s, url, headline=None):
     """Pages whose text is too short to be an article (galleries, video pages, teasers), or
-    mostly links (a listing trafilatura read as text)."""
+    mostly links (a listing trafilatura read as text). The headline is not the article's
+    text: a photo post whose one line of text came out run together with its header (title,
+    date, byline) is still a page without text."""
     text = clean_text(body.text_content()) if body is not None else ""
     count = generic.words(text)
+    if headline and generic.squash(headline) in generic.squash(text):
+        count -= generic.words(headline)
     gallery = bool(s.types & GALLERY_TYPES) and not s.types & ARTICLE_TYPES
     marked = has_article_markup(s) and not gallery
     if count < (MIN_WORDS_MARKED if marked else MIN_WORDS):

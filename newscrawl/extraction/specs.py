@@ -187,7 +187,8 @@ def compile_site(site):
             check(f"selectors[{field_name!r}]", compile_spec, spec)
     for spec in site.article_block:
         check("article_block", compile_spec, spec)
-    check("selectors['images']", compile_union, tuple(site.selectors.get("images", ())))
+    if site.selectors.get("images"):  # a site without image selectors (a generic one) has none
+        check("selectors['images']", compile_union, tuple(site.selectors["images"]))
     check("paywall_markers", marker_unions, tuple(site.paywall_markers))
     for kind, specs in site.boilerplate_blocks.items():
         check(f"boilerplate_blocks[{kind!r}]", compile_union, tuple(specs))

@@ -12,8 +12,10 @@ add-on (``newscrawl.addon``) then installs two parts:
   ``Location`` headers mapped back to the real origin.
 
 Spiders, extraction, dupefilter, robots.txt, redirects, retries and feeds never see the
-mirror's address: a snapshot crawl takes the same code path as a live crawl. Requests for
-hosts no site owns are downloaded as usual.
+mirror's address: a snapshot crawl takes the same code path as a live crawl. The hosts
+mirrored are those of the site modules and the crawled site's (``spider.site``: any host the
+``news`` spider was given, and its ``www.``/bare twin); the mirror learns the real host from
+``X-Forwarded-Host``. Requests for other hosts are downloaded as usual.
 """
 
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +26,15 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from newscrawl.sites import site_for_url
 
 MIRROR_SLOT = "newscrawl-mirror"
+
+
+def is_mirrored(url, crawler):
+    """Whether the URL is on a site module's host or on the crawled site's."""
+    if site_for_url(url) is not None:
+        return True
+    site = getattr(getattr(crawler, "spider", None), "site", None)
+    owns_host = getattr(site, "owns_host", None)
+    return bool(owns_host and owns_host(urlsplit(url).hostname))
 
 
 def mirror_origin(settings):
@@ -49,18 +60,19 @@ def from_mirror(url, origin, real_url):
 
 
 class MirrorMiddleware:
-    def __init__(self, origin):
+    def __init__(self, origin, crawler=None):
         self.origin = origin
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
         origin = mirror_origin(crawler.settings)
         if not origin:
             raise NotConfigured("NEWSCRAWL_MIRROR is not set")
-        return cls(origin)
+        return cls(origin, crawler)
 
     def process_request(self, request, spider=None):
-        if site_for_url(request.url) is not None:
+        if is_mirrored(request.url, self.crawler):
             request.meta["download_slot"] = MIRROR_SLOT
             request.meta["autothrottle_dont_adjust_delay"] = True
         return None
@@ -70,6 +82,7 @@ class MirrorDownloadHandler:
     lazy = False
 
     def __init__(self, crawler):
+        self.crawler = crawler
         self.origin = mirror_origin(crawler.settings)
         base = crawler.settings.getdict("DOWNLOAD_HANDLERS_BASE")
         self.inner = build_from_crawler(load_object(base["https"]), crawler)
@@ -79,9 +92,11 @@ class MirrorDownloadHandler:
         return cls(crawler)
 
     async def download_request(self, request):
-        if not self.origin or site_for_url(request.url) is None:
+        if not self.origin or not is_mirrored(request.url, self.crawler):
             return await self.inner.download_request(request)
-        mirrored = request.replace(url=to_mirror(request.url, self.origin))
+        headers = request.headers.copy()
+        headers[b"X-Forwarded-Host"] = urlsplit(request.url).netloc
+        mirrored = request.replace(url=to_mirror(request.url, self.origin), headers=headers)
         response = await self.inner.download_request(mirrored)
         headers = response.headers.copy()
         if b"Location" in headers:

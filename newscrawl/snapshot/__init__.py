@@ -31,6 +31,27 @@ SNAPSHOT_DIR = Path(__file__).resolve().parent
 SITE_HOST = "www.japantimes.co.jp"
 SITE_ORIGIN = f"https://{SITE_HOST}"
 
+# Every site of the snapshot, by name: the Japan Times (this directory) and the generic sites,
+# news sites without a site module in two markups (``generic/``, docs/snapshot.md).
+GENERIC_DIR = SNAPSHOT_DIR / "generic"
+SNAPSHOT_SITES = {
+    "japantimes": SNAPSHOT_DIR,
+    "harbor-gazette": GENERIC_DIR / "harbor-gazette",
+    "northfield-tribune": GENERIC_DIR / "northfield-tribune",
+}
+GENERIC_SITES = ("harbor-gazette", "northfield-tribune")
+
+
+def snapshot_root(site):
+    """The directory of a snapshot site by name (``generic``: the first generic site)."""
+    name = GENERIC_SITES[0] if site == "generic" else site
+    try:
+        return SNAPSHOT_SITES[name]
+    except KeyError:
+        raise ValueError(f"unknown snapshot site {site!r}; known: "
+                         f"{', '.join(SNAPSHOT_SITES)}, generic") from None
+
+
 # The section listing paths the snapshot holds, in crawl order.
 SECTIONS = ("news/national", "news/asia-pacific", "news/japan", "business")
 

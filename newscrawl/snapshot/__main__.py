@@ -84,6 +84,9 @@ def main(argv=None):
     p_serve = sub.add_parser("serve", help="serve the snapshot on loopback")
     p_serve.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p_serve.add_argument("--root", default=None, help="a snapshot copy to serve instead")
+    p_serve.add_argument("--site", default=None,
+                         help="a site of the snapshot: japantimes (default), harbor-gazette, "
+                              "northfield-tribune (generic: the first generic site)")
     p_serve.add_argument("--host", default="127.0.0.1", help="a loopback address")
     p_serve.add_argument("--faults", default=None, metavar="SPEC",
                          help="inject faults into listing and article pages, e.g. "
@@ -126,7 +129,14 @@ def main(argv=None):
             except FaultSpecError as exc:
                 parser.error(f"--faults: {exc}")
         try:
-            serve(args.port, args.root, args.host, faults=args.faults, seed=args.seed,
+            root = args.root
+            if args.site is not None:
+                if root is not None:
+                    parser.error("--root and --site: give one")
+                from . import snapshot_root
+
+                root = snapshot_root(args.site)
+            serve(args.port, root, args.host, faults=args.faults, seed=args.seed,
                   faults_report=args.faults_report, latency=args.latency / 1000,
                   variants=tuple(args.variant))
         except ValueError as exc:

@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import SNAPSHOT_DIR
+from . import SNAPSHOT_DIR, snapshot_root
 from .faults import is_faultable, make_injector
 
 NOT_FOUND_PAGE = (
@@ -125,6 +125,10 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         if self.server.latency:
             time.sleep(self.server.latency)  # threaded server: answers wait side by side
         snapshot = self.server.snapshot
+        # What was asked, under which host (the mirror forwards the real one): tests check
+        # that a crawl asks nothing of other hosts.
+        self.server.requests.append(
+            (self.headers.get("X-Forwarded-Host") or self.headers.get("Host") or "", self.path))
         key, entry = snapshot.resolve(self.path)
         if entry is None:
             status, ctype, body = 404, "text/html; charset=utf-8", NOT_FOUND_PAGE
@@ -164,6 +168,7 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
         self.quiet = quiet
         self.latency = latency
         self.faults = faults  # a newscrawl.snapshot.faults.FaultInjector, or None
+        self.requests = []  # (host, path and query) of every request, in order
         super().__init__(address, SnapshotHandler)
 
     @property
@@ -177,11 +182,17 @@ MAX_LATENCY = 60
 
 
 def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0,
-                latency=0.0, variants=()):
+                latency=0.0, variants=(), site=None):
     """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
     a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens. ``latency``:
     seconds every answer waits (0 to ``MAX_LATENCY``). ``variants``: names from
-    ``variants.json`` to serve over the base snapshot (an unknown name is a ValueError)."""
+    ``variants.json`` to serve over the base snapshot (an unknown name is a ValueError).
+    ``site``: a snapshot by name (``SNAPSHOT_SITES``: ``japantimes``, the default, or one of the
+    generic sites), instead of ``root``."""
+    if site is not None:
+        if root is not None:
+            raise ValueError("give a snapshot root or a site name, not both")
+        root = snapshot_root(site)
     if not is_loopback(host):
         raise ValueError(f"the snapshot server only listens on loopback, not {host!r}")
     latency = float(latency or 0)
@@ -205,11 +216,19 @@ class SnapshotServer:
     injected stays readable after exit: ``server.faults.counts``, ``server.faults.injected``.
     ``SnapshotServer(variants=("updated",))`` serves a second state of the site over the base
     one (``variants.json``; docs/snapshot.md).
+    ``SnapshotServer(site="harbor-gazette")`` serves a generic site of the snapshot
+    (``newscrawl.snapshot.SNAPSHOT_SITES``). ``server.requests``: (host, path) of every request
+    it answered, the host as the mirror forwards it (``X-Forwarded-Host``).
     """
 
     def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0,
-                 latency=0.0, variants=()):
+                 latency=0.0, variants=(), site=None):
+        if site is not None:
+            if root is not None:
+                raise ValueError("give a snapshot root or a site name, not both")
+            root = snapshot_root(site)
         self.root, self.port, self.host, self.quiet = root, port, host, quiet
+        self.requests = []
         self.latency = latency
         self.variants = tuple(variants or ())
         self.faults = make_injector(faults, seed)
@@ -230,6 +249,7 @@ class SnapshotServer:
         self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet,
                                  faults=self.faults, latency=self.latency,
                                  variants=self.variants)
+        self.httpd.requests = self.requests
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="snapshot-server", daemon=True
         )

@@ -276,6 +276,13 @@ class SectionSpider(scrapy.Spider):
         return (parts.scheme in ("http", "https") and self.site.owns_host(parts.hostname)
                 and bool(self.site.article_path_re.match(parts.path)))
 
+    def section_of(self, path):
+        """The section a feed or sitemap entry belongs to, by its URL path."""
+        return self.site.section_of(path)
+
+    def wants_section(self, section):
+        return section in self.sections
+
     def in_range(self, day):
         return not ((self.since and day < self.since) or (self.until and day > self.until))
 
@@ -299,9 +306,9 @@ class SectionSpider(scrapy.Spider):
         if section is None:
             # A feed or sitemap entry: counted as found when it is an article of the site,
             # kept when it belongs to an asked section.
-            section = self.site.section_of(urlsplit(url).path)
+            section = self.section_of(urlsplit(url).path)
             count(stats, source, "links")
-            if section not in self.sections:
+            if not self.wants_section(section):
                 stats.inc_value(STAT_OTHER_SECTION)
                 return None
             count(stats, source, "kept")
@@ -423,6 +430,7 @@ class SectionSpider(scrapy.Spider):
             return
         set_status(stats, source, "fetched")
         tally(stats, source)["kind"] = "news" if read.news else "urlset"
+        tally(stats, source)["entries"] = len(read.entries)
         for entry in read.entries:
             request = self.follow(entry, source)
             if request is not None:
