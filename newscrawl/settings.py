@@ -82,6 +82,15 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Run-long sets of URLs and keys (the dupefilter's fingerprints, the spider's followed URLs,
+# the incremental middleware's and the duplicates pipeline's keys) hold at most this many keys
+# each in memory; the rest wait in a temporary SQLite file (newscrawl/state/spill.py).
+NEWSCRAWL_MEMORY_KEYS = 20000
+DUPEFILTER_CLASS = "newscrawl.dupefilter.BoundedDupeFilter"
+# Failed pages listed in the report, and per-page WARNING lines of each kind (failed, dropped,
+# bot wall) logged, before the rest are only counted.
+NEWSCRAWL_REPORT_LIST_CAP = 100
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.cleaning.CleaningPipeline": 100,
     "newscrawl.pipelines.validation.ValidationPipeline": 200,

@@ -10,15 +10,18 @@ An item is a duplicate of one already seen in this run when, in this order:
 
 Each duplicate is dropped with a reason naming the key and the first URL, and counted as
 ``newscrawl/duplicates/<key>``. Keys are kept as 16-byte digests, so memory grows with the
-run, not with the history (across runs is the state pipeline's job).
+run, not with the history (across runs is the state pipeline's job), and no more than
+``NEWSCRAWL_MEMORY_KEYS`` of each are held in memory (``newscrawl.state.spill``).
 """
 
 import hashlib
 import logging
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.middlewares.incremental import site_hosts
+from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import site_name
 from newscrawl.urls import normalize_url
 
@@ -37,11 +40,17 @@ class DuplicatesPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         # key name -> {digest: first URL}
-        self.seen = {key: {} for key in KEYS}
+        self.seen = {key: SpillMap.from_settings(crawler.settings) for key in KEYS}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
+        return pipeline
+
+    def close(self):
+        for seen in self.seen.values():
+            seen.close()
 
     def keys(self, item):
         """(key name, value) pairs identifying the item; a missing value is no key."""
