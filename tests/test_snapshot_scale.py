@@ -144,7 +144,8 @@ def crawl(tmp, n, changed=0.0, name="run"):
         proc = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "japantimes",
              "-s", f"NEWSCRAWL_MIRROR={server.url}", "-s", f"NEWSCRAWL_FEED_DIR={out}",
-             "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}", "-s", "LOG_LEVEL=INFO"],
+             "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}", "-s", "LOG_LEVEL=INFO",
+             "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.5"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     feeds = list(out.rglob("*.jsonl"))
     assert proc.returncode == 0 and len(feeds) == 1, proc.stderr[-3000:]
@@ -166,7 +167,12 @@ def test_a_crawl_of_the_scale_site_exports_every_article_once_then_only_the_chan
         for key in COMPARED:
             assert record[key] == expected[key], (i, key)
     assert report["requests"]["article_pages"] == n  # the tracking duplicates not requested
-    assert "DEBUG" not in proc.stderr
+    # a readable log at INFO: nothing per article, a progress line now and then
+    lines = proc.stderr.splitlines()
+    assert not any(" DEBUG: " in line for line in lines)
+    info = [line for line in lines if " INFO: " in line]
+    assert len(info) < 60, info[:80]
+    assert any("Progress: " in line and "requests queued" in line for line in info)
 
     changed = ScaleSite(n, seed=4, changed=1)
     added, updated = changed.changed_indices()
