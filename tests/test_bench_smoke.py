@@ -49,3 +49,27 @@ def test_discovery_bench_prints_per_source_hourly_and_backfill_figures():
     assert unchanged["article_pages"] == unchanged["no_article"]
     assert updated["article_pages"] - updated["no_article"] == 1
     assert figures["backfill"]["exported"] == 7 and figures["backfill"]["seconds"] > 0
+
+
+def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
+    import json
+
+    out_json = tmp_path / "scale.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--quick",
+                           "--json", str(out_json)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    for spider in ("japantimes", "linkonly", "trafilatura"):
+        assert re.search(rf"^  {spider} +300 +\d+\.\d+ +1\.00 +\d+\.\d+", out, re.M), out
+    assert re.search(r"Incremental second crawl of N=300 .* \d+\.\d+ article requests per new "
+                     r"or updated article", out), out
+    assert re.search(r"own CPU per article / bare parse \(N=300\) +\d+\.\d+x .*(PASS|FAIL)",
+                     out), out
+    assert re.search(r"incremental: requests per changed \(N=300\) +\d+\.\d+ .*(PASS|FAIL)",
+                     out), out
+    figures = json.loads(out_json.read_text("utf-8"))
+    assert {r["spider"] for r in figures["crawls"]} == {"japantimes", "linkonly", "trafilatura"}
+    ours = next(r for r in figures["crawls"] if r["spider"] == "japantimes")
+    assert ours["article_pages"] == 300 and ours["items"] == 300 - 0  # no bot wall below 777
+    assert figures["incremental"]["new"] + figures["incremental"]["updated"] >= 2
