@@ -30,6 +30,7 @@ What the site holds (docs/snapshot.md, "Scale site"):
 for the bot wall), in the form of ``expected.json``'s records.
 """
 
+import gzip
 import random
 import re
 from datetime import datetime, timedelta, timezone
@@ -440,7 +441,10 @@ class ScaleSite:
             text = self.month_sitemap(f"{m[1]}-{m[2]}")
             if text is None:
                 return None
-            return (200, GZIP, feeds.gzipped(text), {}) if m[3] else (200, XML, text, {})
+            if not m[3]:
+                return 200, XML, text, {}
+            # level 1, not the snapshot's 9: a month of 100,000 articles gzips in 3 ms, not 20
+            return 200, GZIP, gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0), {}
         for section in SECTIONS:
             base = f"/{section}/"
             if path == base + "feed/":
