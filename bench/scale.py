@@ -267,7 +267,8 @@ def judge(rows, incremental, parse_ms, sizes):
     return out
 
 
-def bench(sizes, peer_sizes, incremental_size, json_path=None):
+def bench(sizes, peer_sizes, incremental_size, json_path=None,
+          spiders=("japantimes", "linkonly")):
     print(f"Scale benchmark: the generated site (seed {SEED}) on loopback, one crawl per "
           f"spider and size; sizes {sizes}, peers at {peer_sizes}", flush=True)
     parse_ms = bare_parse_ms(max(sizes))
@@ -277,11 +278,11 @@ def bench(sizes, peer_sizes, incremental_size, json_path=None):
     incremental = None
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in sizes:
-            spiders = ["japantimes", "linkonly"] + (["trafilatura"] if n in peer_sizes else [])
+            run = list(spiders) + (["trafilatura"] if n in peer_sizes else [])
             if n not in peer_sizes:
                 print(f"  N={n}: the trafilatura spider is not run at this size (too slow; "
                       "it is judged at 10,000)", flush=True)
-            for spider in spiders:
+            for spider in run:
                 workdir = Path(tmp) / f"{spider}-{n}"
                 workdir.mkdir()
                 figures = run_crawl(spider, n, workdir)
@@ -455,6 +456,8 @@ def main():
     parser.add_argument("--incremental-size", type=int, default=None,
                         help="the size of the incremental second crawl (default: the largest)")
     parser.add_argument("--quick", action="store_true", help="N=300 only (the smoke test)")
+    parser.add_argument("--spiders", default="japantimes,linkonly",
+                        help="spiders run at every size (trafilatura joins at --peer-sizes)")
     parser.add_argument("--json", default=None, metavar="FILE")
     parser.add_argument("--profile", action="store_true",
                         help="CPU per article by stage instead of the size runs")
@@ -474,7 +477,8 @@ def main():
     else:
         sizes = [int(s) for s in args.sizes.split(",") if s]
         peers = [int(s) for s in args.peer_sizes.split(",") if s]
-    bench(sizes, peers, args.incremental_size or max(sizes), args.json)
+    bench(sizes, peers, args.incremental_size or max(sizes), args.json,
+          spiders=[s for s in args.spiders.split(",") if s])
     return 0
 
 

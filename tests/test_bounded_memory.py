@@ -191,3 +191,31 @@ def test_dropped_pages_and_bot_walls_warn_up_to_the_cap(caplog):
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 11
     assert crawler.stats.get_value("newscrawl/dropped/truncated") == 40
+
+
+def test_a_listing_page_is_freed_as_soon_as_it_is_read():
+    import gc
+    import weakref
+
+    from scrapy.http import HtmlResponse
+
+    from newscrawl.snapshot.scale import ScaleSite
+
+    site = ScaleSite(2000, seed=0)
+    crawler = get_crawler(JapanTimesSpider)
+    spider = JapanTimesSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    url = "https://www.japantimes.co.jp/news/national/page/2/"
+    response = HtmlResponse(url=url, body=site.answer("/news/national/page/2/")[2],
+                            request=Request(url, meta={"newscrawl_section": "news/national",
+                                                       "newscrawl_page": 2}),
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    requests = list(spider.parse_listing(response))
+    assert len(requests) == 21  # 20 teasers and the next page
+    freed = weakref.ref(response)
+    gc.disable()  # no cyclic collection: reference counting alone must free the page
+    try:
+        del response
+        assert freed() is None
+    finally:
+        gc.enable()

@@ -21,6 +21,7 @@ def test_the_line_gives_the_rate_the_queue_and_what_is_left():
     stats.set_value("newscrawl/exported/updated", 100)
     stats.set_value("response_received_count", 1200)
     ext.queued = lambda: (600, 16)
+    ext.memory_mib = lambda: None
     line = ext.line(now=110.0)
     assert line == ("Progress: 1000 articles exported (100.0/s in the last 10 s, 100.0/s "
                     "overall), 1200 pages fetched, 600 requests queued and 16 in flight: "
@@ -34,7 +35,9 @@ def test_the_line_gives_the_rate_the_queue_and_what_is_left():
 def test_without_the_engine_the_line_leaves_the_queue_out():
     ext, stats = progress()
     ext.started, ext.last = 0.0, (0.0, 0, 0)
-    assert ext.line(now=60.0).endswith("0 pages fetched")
+    line = ext.line(now=60.0)
+    assert line.startswith("Progress: 0 articles exported") and "queued" not in line
+    assert line.endswith(" MiB resident") and Progress.memory_mib() > 10
 
 
 def test_interval_zero_turns_it_off_and_the_project_replaces_logstats():

@@ -11,6 +11,7 @@ of the last interval: feeds and sitemaps not read yet add more, so it is a floor
 """
 
 import logging
+import os
 import time
 
 from scrapy import signals
@@ -96,7 +97,20 @@ class Progress:
                 text += f": about {left / page_rate:.0f} s of queued work at this rate"
             elif left:
                 text += ": no page fetched in the last interval"
+        memory = self.memory_mib()
+        if memory is not None:
+            text += f"; {memory:.0f} MiB resident"
         return text
+
+    @staticmethod
+    def memory_mib():
+        """The process's resident memory now (MiB), or None where /proc does not say."""
+        try:
+            with open("/proc/self/statm", encoding="ascii") as f:
+                pages = int(f.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
     def log(self):
         logger.info(self.line())

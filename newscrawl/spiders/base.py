@@ -501,6 +501,12 @@ class SectionSpider(scrapy.Spider):
         return listing_pages.teasers(response, self.site.listings)
 
     def parse_listing(self, response):
+        try:
+            yield from self.read_listing(response)
+        finally:
+            listing_pages.release(response)
+
+    def read_listing(self, response):
         section = response.meta["newscrawl_section"]
         page = response.meta.get("newscrawl_page", 1)
         source = response.meta.get("newscrawl_source") or label("listing", section)
