@@ -85,7 +85,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Run-long sets of URLs and keys (the dupefilter's fingerprints, the spider's followed URLs,
 # the incremental middleware's and the duplicates pipeline's keys) hold at most this many keys
 # each in memory; the rest wait in a temporary SQLite file (newscrawl/state/spill.py).
-NEWSCRAWL_MEMORY_KEYS = 20000
+NEWSCRAWL_MEMORY_KEYS = 5000
 DUPEFILTER_CLASS = "newscrawl.dupefilter.BoundedDupeFilter"
 # Failed pages listed in the report, and per-page WARNING lines of each kind (failed, dropped,
 # bot wall) logged, before the rest are only counted.

@@ -17,7 +17,7 @@ dict first, then on disk (a primary-key lookup, a few microseconds). Memory is b
 
 import sqlite3
 
-DEFAULT_LIMIT = 20_000
+DEFAULT_LIMIT = 5_000
 CACHE_KIB = 1024
 _MISSING = object()
 
