@@ -13,8 +13,8 @@ Over the snapshot's good article pages (``expected.json``'s ``articles``), in on
       record gets), printed for information: it is not part of extraction, so not of the
       targets;
    c. ``trafilatura.extract(html)`` (a dev dependency; skipped with a note when missing);
-   with the ratios extraction / bare parse (target <= 3x) and trafilatura / extraction (target
-   >= 3x, i.e. ours at least 3x faster).
+   with the ratios extraction / bare parse (target <= 2x since issue #13, was 3x) and
+   trafilatura / extraction (target >= 3x, i.e. ours at least 3x faster).
 2. crawl throughput: ``japantimes`` over the snapshot's four sections through a loopback
    snapshot server, against ``bench/linkonly.py`` (same listings, pagination and article
    downloads, no extraction), same settings, alternated, each run in a fresh process with its
@@ -24,7 +24,8 @@ Over the snapshot's good article pages (``expected.json``'s ``articles``), in on
    verdict is the median of the ratios of each alternated pair (the two crawls of a pair ran
    under the same load), over 7 pairs by default. Both runs set ``NEWSCRAWL_RETRY_BACKOFF=0``:
    otherwise the backoff sleeps of the snapshot's HTTP 500 page (1 + 2 s) dominate both crawls.
-   Target: >= 80% of the link-only throughput, judged with the server answering at loopback
+   For information since issue #13 withdrew its target (>= 80% of the link-only throughput;
+   ``bench/scale.py`` judges crawl costs now), with the server answering at loopback
    speed, where both crawls are CPU-bound: the strictest setting. The bench prints what each
    spider spends per page and how much the target leaves for parse, extraction and pipelines.
    Then, for information (no target), the same pairs with the server waiting ``--latency`` ms
@@ -52,9 +53,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SECTIONS = "news/national,news/asia-pacific,news/japan,business"
-TARGET_PARSE_RATIO = 3.0     # extraction / bare parse, at most
+TARGET_PARSE_RATIO = 2.0     # extraction / bare parse, at most (issue #13; was 3.0)
 TARGET_TRAFILATURA = 3.0     # trafilatura / extraction, at least
-TARGET_THROUGHPUT = 0.80     # crawl / link-only, at least
+# crawl / link-only: the 80% target is withdrawn (issue #13); the figure is kept for
+# information, with what 80% would leave per article
+REFERENCE_THROUGHPUT = 0.80
 
 
 def verdict(ok):
@@ -277,15 +280,16 @@ def bench_crawl(runs, latency_ms, parse_seconds=None):
     print("  at loopback speed (the server answers in under 1 ms: both crawls are CPU-bound)",
           flush=True)
     results = crawl_pairs(runs, 0.0)
-    elapsed = report_pairs(results, TARGET_THROUGHPUT)
+    elapsed = report_pairs(results)
     # Why the ratio is what it is: what each spider spends per page, and what the target leaves.
     ours, theirs = elapsed["japantimes"], elapsed["linkonly"]
     first = results["linkonly"][0]
     pages, responses = first["article_pages"], first["responses"]
-    allowed = (theirs / TARGET_THROUGHPUT - theirs) / pages
+    allowed = (theirs / REFERENCE_THROUGHPUT - theirs) / pages
     print(f"  link-only spends {theirs / responses * 1e3:.2f} ms per response; extraction and "
           f"the pipelines add {(ours - theirs) / pages * 1e3:.2f} ms per article page.\n"
-          f"  {TARGET_THROUGHPUT * 100:.0f}% would leave them {allowed * 1e3:.2f} ms per article"
+          f"  {REFERENCE_THROUGHPUT * 100:.0f}% (the withdrawn target) would leave them "
+          f"{allowed * 1e3:.2f} ms per article"
           + (f"; the bare parse alone takes {parse_seconds * 1e3:.2f} ms" if parse_seconds
              else ""))
     if latency_ms:

@@ -89,6 +89,17 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
+# Run-long sets of URLs and keys (the dupefilter's fingerprints, the spider's followed URLs,
+# the incremental middleware's and the duplicates pipeline's keys) hold at most this many keys
+# each in memory; the rest wait in a temporary SQLite file (newscrawl/state/spill.py).
+NEWSCRAWL_MEMORY_KEYS = 5000
+DUPEFILTER_CLASS = "newscrawl.dupefilter.BoundedDupeFilter"
+# Failed pages listed in the report, and per-page WARNING lines of each kind (failed, dropped,
+# bot wall) logged, before the rest are only counted.
+NEWSCRAWL_REPORT_LIST_CAP = 100
+# Seconds between progress lines (newscrawl/extensions/progress.py); 0: none.
+NEWSCRAWL_PROGRESS_INTERVAL = 60
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.cleaning.CleaningPipeline": 100,
     "newscrawl.pipelines.validation.ValidationPipeline": 200,
@@ -101,6 +112,10 @@ EXTENSIONS = {
     "newscrawl.extensions.overlap_guard.OverlapGuard": 0,
     # End-of-crawl summary in the log and a JSON report beside the feed.
     "newscrawl.extensions.report.CrawlReport": 500,
+    # One INFO line a minute: articles/s, requests queued, queued work left. Replaces
+    # Scrapy's LogStats line, which says nothing of what is left.
+    "newscrawl.extensions.progress.Progress": 520,
+    "scrapy.extensions.logstats.LogStats": None,
     "spidermon.contrib.scrapy.extensions.Spidermon": 510,
 }
 

@@ -23,11 +23,12 @@ def test_extraction_bench_quick_prints_the_figures_and_ratios():
     assert re.search(r"trafilatura / extraction +\d+\.\d+x .*(PASS|FAIL)", out), out
     assert re.search(r"japantimes \(extracts\) +\d+\.\d+ articles/s", out), out
     assert re.search(r"link-only \(no extraction\) +\d+\.\d+ articles/s", out), out
-    assert re.search(r"crawl / link-only +\d+\.\d+ % .*(PASS|FAIL)", out), out
+    assert re.search(r"crawl / link-only +\d+\.\d+ % +\(information, no target\)", out), out
     # why: per-page costs, what the target leaves, and the crawl with a site's latency
     assert re.search(r"link-only spends \d+\.\d+ ms per response; extraction and the "
                      r"pipelines add -?\d+\.\d+ ms per article page", out), out
-    assert re.search(r"80% would leave them -?\d+\.\d+ ms per article; the bare parse "
+    assert re.search(r"80% \(the withdrawn target\) would leave them -?\d+\.\d+ ms per "
+                     r"article; the bare parse "
                      r"alone takes \d+\.\d+ ms", out), out
     assert re.search(r"with 50 ms per answer.*\n(.*\n){2}.*crawl / link-only +\d+\.\d+ % +"
                      r"\(information, no target\)", out), out
@@ -61,3 +62,27 @@ def test_warc_bench_one_round_prints_its_table():
                      out), out
     assert re.search(r"\| re-extraction from the WARC \(--fresh\) +\| +\d+\.\d art/s \|", out)
     assert "32 articles exported from 34 article pages" in out
+
+
+def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
+    import json
+
+    out_json = tmp_path / "scale.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "scale.py"), "--quick",
+                           "--json", str(out_json)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    for spider in ("japantimes", "linkonly", "trafilatura"):
+        assert re.search(rf"^  {spider} +300 +\d+\.\d+ +1\.00 +\d+\.\d+", out, re.M), out
+    assert re.search(r"Incremental second crawl of N=300 .* \d+\.\d+ article requests per new "
+                     r"or updated article", out), out
+    assert re.search(r"own CPU per article / bare parse \(N=300\) +\d+\.\d+x .*(PASS|FAIL)",
+                     out), out
+    assert re.search(r"incremental: requests per changed \(N=300\) +\d+\.\d+ .*(PASS|FAIL)",
+                     out), out
+    figures = json.loads(out_json.read_text("utf-8"))
+    assert {r["spider"] for r in figures["crawls"]} == {"japantimes", "linkonly", "trafilatura"}
+    ours = next(r for r in figures["crawls"] if r["spider"] == "japantimes")
+    assert ours["article_pages"] == 300 and ours["items"] == 300 - 0  # no bot wall below 777
+    assert figures["incremental"]["new"] + figures["incremental"]["updated"] >= 2

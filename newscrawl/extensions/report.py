@@ -160,7 +160,9 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
                             _group(stats, "downloader/exception_type_count/").items()
                             if not k.endswith(".IgnoreRequest")},
         # pages that could not be fetched after retries: [{url, reason}] (the spider's stats)
+        # (at most NEWSCRAWL_REPORT_LIST_CAP of them; how many more in failed_pages_omitted)
         "failed_pages": list(stats.get("newscrawl/failed_pages") or []),
+        "failed_pages_omitted": stats.get("newscrawl/failed_pages_omitted", 0),
         "field_coverage": coverage,
         # WARC files this run wrote (NEWSCRAWL_WARC_DIR) and read (scrapy reextract)
         "archive": archive_section(stats),

@@ -35,6 +35,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 from newscrawl.state import crawler_store, state_unavailable
+from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import is_fresh
 from newscrawl.urls import normalize_url
 
@@ -66,22 +67,28 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.recrawl_seconds = crawler.settings.getfloat("NEWSCRAWL_RECRAWL_HOURS", 48) * 3600
-        self.requested = set()
+        # Both in bounded memory however long the run (newscrawl.state.spill).
+        self.requested = SpillMap.from_settings(crawler.settings)
         # URLs skipped as exported before in this run: a later, newer change signal may ask
         # for them again (only them: everything else was fetched already).
-        self.skipped_seen = set()
+        self.skipped_seen = SpillMap.from_settings(crawler.settings)
         self._fresh = None
 
     @classmethod
     def from_crawler(cls, crawler):
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
     def spider_opened(self, spider):
         self._fresh = is_fresh(spider)
         if self._fresh:
             logger.info("fresh=1: the state is ignored for this run (exports are still recorded)")
+
+    def spider_closed(self, spider):
+        self.requested.close()
+        self.skipped_seen.close()
 
     @property
     def fresh(self):

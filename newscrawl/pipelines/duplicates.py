@@ -12,8 +12,9 @@ Each duplicate is dropped with a reason naming the key and the first URL, and co
 ``newscrawl/duplicates/<key>``. An item a later pipeline dropped because another worker of a
 distributed crawl claimed it (``claimed: ...``) is forgotten here: if that worker dies, the
 article comes back to this one and must not be taken for a duplicate of what was never
-exported. Keys are kept as 16-byte digests, so memory grows with the
-run, not with the history (across runs is the state pipeline's job).
+exported. Keys are kept as 16-byte digests, so memory grows with the run, not with the
+history (across runs is the state pipeline's job), and no more than ``NEWSCRAWL_MEMORY_KEYS``
+of each are held in memory (``newscrawl.state.spill``).
 """
 
 import hashlib
@@ -23,6 +24,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.middlewares.incremental import site_hosts
+from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import site_name
 from newscrawl.urls import normalize_url
 
@@ -41,13 +43,18 @@ class DuplicatesPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         # key name -> {digest: first URL}
-        self.seen = {key: {} for key in KEYS}
+        self.seen = {key: SpillMap.from_settings(crawler.settings) for key in KEYS}
 
     @classmethod
     def from_crawler(cls, crawler):
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.close, signal=signals.spider_closed)
         return pipeline
+
+    def close(self):
+        for seen in self.seen.values():
+            seen.close()
 
     def item_dropped(self, item, response=None, exception=None, **kwargs):
         if not str(exception or "").startswith("claimed"):
@@ -56,7 +63,8 @@ class DuplicatesPipeline:
         for name, value in self.keys(item):
             digest = _digest(value)
             if self.seen[name].get(digest) == first_url:
-                del self.seen[name][digest]
+                # forgotten: a placeholder no URL equals (a SpillMap keeps its keys)
+                self.seen[name][digest] = None
 
     def keys(self, item):
         """(key name, value) pairs identifying the item; a missing value is no key."""

@@ -26,12 +26,19 @@ def copy_snapshot(dest, root=None):
 
 
 def serve(port, root=None, host="127.0.0.1", faults=None, seed=0, faults_report=None,
-          latency=0.0, variants=()):
+          latency=0.0, variants=(), scale=None, scale_changed=0.0):
     from .server import make_server
 
     httpd = make_server(root, port, host, faults=faults, seed=seed, latency=latency,
-                        variants=variants)
+                        variants=variants, scale=scale, scale_changed=scale_changed)
     print(httpd.url, flush=True)
+    if scale:
+        site = httpd.scale_site
+        sys.stderr.write(f"scale site: {site.n} articles, seed {site.seed}"
+                         + (f", {scale_changed:g}% changed: {site.added} added, "
+                            f"{len(site.changed_indices()[1])} updated" if scale_changed else "")
+                         + "\n")
+        sys.stderr.flush()
     if httpd.faults is not None:
         sys.stderr.write(f"{httpd.faults.spec.describe()}; seed {seed}\n")
         sys.stderr.flush()
@@ -104,6 +111,12 @@ def main(argv=None):
     p_serve.add_argument("--warc", nargs="+", default=None, metavar="FILE",
                          help="serve these WARC files instead of the snapshot "
                               "(newscrawl.archive.replay, docs/warc.md)")
+    p_serve.add_argument("--scale", type=int, default=None, metavar="N",
+                         help="serve a generated site of N articles instead of the snapshot "
+                              "(pages made on request from --seed)")
+    p_serve.add_argument("--scale-changed", type=float, default=0.0, metavar="PERCENT",
+                         help="with --scale: the site's second state, PERCENT of its articles "
+                              "added or updated (half each)")
     p_copy = sub.add_parser("copy", help="copy the snapshot to DEST")
     p_copy.add_argument("dest")
     args = parser.parse_args(argv)
@@ -138,7 +151,8 @@ def main(argv=None):
                 root = snapshot_root(args.site)
             serve(args.port, root, args.host, faults=args.faults, seed=args.seed,
                   faults_report=args.faults_report, latency=args.latency / 1000,
-                  variants=tuple(args.variant))
+                  variants=tuple(args.variant), scale=args.scale,
+                  scale_changed=args.scale_changed)
         except ValueError as exc:
             parser.error(str(exc))
     elif args.command == "copy":

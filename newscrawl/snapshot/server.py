@@ -13,6 +13,10 @@ listing and article pages, reproducibly from ``seed``; ``server.faults`` records
 With ``variants`` (names from ``variants.json``) it serves a second state of the site: the
 variant's files replace, add or remove paths of the base snapshot.
 
+With ``scale`` (a number of articles) it serves the generated scale site instead of the
+snapshot (``newscrawl.snapshot.scale``): pages made on request from ``seed``; ``scale_changed``
+(percent) serves its second state, with that share of articles added or updated.
+
 With ``latency`` (seconds) every answer waits that long before its first byte, like a real
 site far away. Off by default: the replay answers as fast as loopback allows. The crawl
 benchmark uses it to show what extraction costs once the site, not the CPU, sets the pace.
@@ -124,6 +128,9 @@ class SnapshotHandler(BaseHTTPRequestHandler):
     def _answer(self, with_body):
         if self.server.latency:
             time.sleep(self.server.latency)  # threaded server: answers wait side by side
+        if self.server.scale_site is not None:
+            self._answer_scale(with_body)
+            return
         snapshot = self.server.snapshot
         # What was asked, under which host (the mirror forwards the real one): tests check
         # that a crawl asks nothing of other hosts.
@@ -152,6 +159,23 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(body)
 
+    def _answer_scale(self, with_body):
+        found = self.server.scale_site.answer(self.path)
+        if found is None:
+            status, ctype, body, extra = 404, "text/html; charset=utf-8", NOT_FOUND_PAGE, {}
+        else:
+            status, ctype, body, extra = found
+        extra = dict(extra)
+        self.server_name = extra.pop("Server", "nginx")
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
     def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
         if self.server.quiet:
             return
@@ -163,8 +187,10 @@ class SnapshotHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, snapshot, quiet=False, faults=None, latency=0.0):
+    def __init__(self, address, snapshot, quiet=False, faults=None, latency=0.0,
+                 scale_site=None):
         self.snapshot = snapshot
+        self.scale_site = scale_site  # a newscrawl.snapshot.scale.ScaleSite, or None
         self.quiet = quiet
         self.latency = latency
         self.faults = faults  # a newscrawl.snapshot.faults.FaultInjector, or None
@@ -182,13 +208,15 @@ MAX_LATENCY = 60
 
 
 def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, seed=0,
-                latency=0.0, variants=(), site=None):
+                latency=0.0, variants=(), site=None, scale=None, scale_changed=0.0):
     """The server (not started). ``faults``: a fault SPEC string, FaultSpec or FaultInjector;
     a bad SPEC raises ``FaultSpecError`` (a ValueError) before anything listens. ``latency``:
     seconds every answer waits (0 to ``MAX_LATENCY``). ``variants``: names from
     ``variants.json`` to serve over the base snapshot (an unknown name is a ValueError).
     ``site``: a snapshot by name (``SNAPSHOT_SITES``: ``japantimes``, the default, or one of the
-    generic sites), instead of ``root``."""
+    generic sites), instead of ``root``. ``scale``: serve the generated site of that many
+    articles from ``seed`` instead (``scale_changed``: percent added or updated; faults and
+    variants do not apply)."""
     if site is not None:
         if root is not None:
             raise ValueError("give a snapshot root or a site name, not both")
@@ -201,6 +229,14 @@ def make_server(root=None, port=0, host="127.0.0.1", quiet=False, faults=None, s
                          f"got {latency!r}")
     if host == "localhost":
         host = "127.0.0.1"
+    if scale:
+        from .scale import ScaleSite
+
+        if faults or variants:
+            raise ValueError("the scale site takes neither faults nor variants")
+        scale_site = ScaleSite(scale, seed=seed, changed=scale_changed)
+        return SnapshotHTTPServer((host, port), None, quiet=quiet, latency=latency,
+                                  scale_site=scale_site)
     injector = make_injector(faults, seed)
     snapshot = Snapshot(root, variants=variants)
     return SnapshotHTTPServer((host, port), snapshot, quiet=quiet, faults=injector,
@@ -219,16 +255,19 @@ class SnapshotServer:
     ``SnapshotServer(site="harbor-gazette")`` serves a generic site of the snapshot
     (``newscrawl.snapshot.SNAPSHOT_SITES``). ``server.requests``: (host, path) of every request
     it answered, the host as the mirror forwards it (``X-Forwarded-Host``).
+    ``SnapshotServer(scale=100000, seed=1)`` serves the generated scale site
+    (``server.scale_site.expected_record(i)``), ``scale_changed=1`` its second state.
     """
 
     def __init__(self, root=None, port=0, host="127.0.0.1", quiet=True, faults=None, seed=0,
-                 latency=0.0, variants=(), site=None):
+                 latency=0.0, variants=(), site=None, scale=None, scale_changed=0.0):
         if site is not None:
             if root is not None:
                 raise ValueError("give a snapshot root or a site name, not both")
             root = snapshot_root(site)
         self.root, self.port, self.host, self.quiet = root, port, host, quiet
         self.requests = []
+        self.scale, self.scale_changed, self.seed = scale, scale_changed, seed
         self.latency = latency
         self.variants = tuple(variants or ())
         self.faults = make_injector(faults, seed)
@@ -240,6 +279,10 @@ class SnapshotServer:
         return self.httpd.url
 
     @property
+    def scale_site(self):
+        return self.httpd.scale_site
+
+    @property
     def manifest(self):
         return self.httpd.snapshot.manifest
 
@@ -248,7 +291,8 @@ class SnapshotServer:
             self.faults.stopping.clear()
         self.httpd = make_server(self.root, self.port, self.host, quiet=self.quiet,
                                  faults=self.faults, latency=self.latency,
-                                 variants=self.variants)
+                                 variants=self.variants, seed=self.seed, scale=self.scale,
+                                 scale_changed=self.scale_changed)
         self.httpd.requests = self.requests
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, name="snapshot-server", daemon=True

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from . import SITE_ORIGIN
@@ -42,7 +43,9 @@ def short_date(iso):
     return f"{d:%b} {d.day}, {d.year}"
 
 
+@cache
 def _template(name):
+    # cached: the scale site (snapshot/scale.py) makes pages on request
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 

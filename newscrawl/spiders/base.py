@@ -54,6 +54,7 @@ from newscrawl.extraction import dates
 from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.extraction.pagechecks import is_botwall, is_truncated
 from newscrawl.extraction.specs import compile_site
+from newscrawl.state.spill import SpillMap
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,12 @@ STAT_BOTWALL = "newscrawl/pages/botwall"
 STAT_DROPPED = "newscrawl/dropped"
 STAT_FAILED = "newscrawl/failed"
 STAT_FAILED_PAGES = "newscrawl/failed_pages"
+# failed pages beyond the list's cap (NEWSCRAWL_REPORT_LIST_CAP): counted, not listed
+STAT_FAILED_PAGES_OMITTED = "newscrawl/failed_pages_omitted"
+# How many failed pages are listed, and how many of each kind of per-page WARNING (failed,
+# dropped, bot wall) are logged, before the rest are only counted: a long run's report and log
+# stay readable (the counts are complete in the stats and the report).
+REPORT_LIST_CAP = 100
 STAT_TEASERS_OLD = "newscrawl/teasers/older_than_since"
 STAT_LINKS_IGNORED = "newscrawl/links/ignored"
 STAT_FALLBACK = "newscrawl/listings/fallback"
@@ -117,14 +124,18 @@ class SectionSpider(scrapy.Spider):
         self.fresh = fresh
         # digest of a normalised article URL -> the change signal its request carried (epoch
         # seconds, 0 without one): each URL is requested once, the first source is credited.
-        self.followed = {}
+        # Bounded memory however long the run (newscrawl.state.spill): NEWSCRAWL_MEMORY_KEYS.
+        self.followed = SpillMap()
         self.documents = set()  # feed and sitemap URLs asked for in this run
         self.listings_started = False
         self.warned_fallback = set()
+        self.warnings_logged = {}  # kind -> per-page WARNING lines logged so far
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.followed = SpillMap.from_settings(crawler.settings)
+        crawler.signals.connect(spider.followed.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
@@ -333,8 +344,9 @@ class SectionSpider(scrapy.Spider):
             meta["newscrawl_discovery"] = entry.metadata
         if signal:
             meta["newscrawl_changed"] = signal
-        if key in self.followed:
-            if signal <= self.followed[key] or self.distributed:
+        known = self.followed.get(key)
+        if known is not None:
+            if signal <= known or self.distributed:
                 # (a distributed crawl does not ask twice: the worker that holds the first
                 # request may not be this one; the next run's signal check catches the change)
                 return None
@@ -512,6 +524,12 @@ class SectionSpider(scrapy.Spider):
         return listing_pages.teasers(response, self.site.listings)
 
     def parse_listing(self, response):
+        try:
+            yield from self.read_listing(response)
+        finally:
+            listing_pages.release(response)
+
+    def read_listing(self, response):
         section = response.meta["newscrawl_section"]
         page = response.meta.get("newscrawl_page", 1)
         source = response.meta.get("newscrawl_source") or label("listing", section)
@@ -587,8 +605,9 @@ class SectionSpider(scrapy.Spider):
         # A wall is told by its page ("Just a moment...", extraction.pagechecks), not by its
         # status: a plain 503 or 429 left after the retries is a failed page instead.
         self.crawler.stats.inc_value(STAT_BOTWALL)
-        logger.warning("Bot wall (HTTP %d) instead of the %s %s: not an article, not "
-                       "exported, not retried", response.status, what, response.url)
+        self.page_warning("bot walls", "Bot wall (HTTP %d) instead of the %s %s: not an "
+                          "article, not exported, not retried", response.status, what,
+                          response.url)
 
     def site_for(self, response):
         """The site an article page is read as: the spider's (a spider that reads pages of
@@ -642,7 +661,11 @@ class SectionSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value(STAT_DROPPED)
         stats.inc_value(f"{STAT_DROPPED}/{reason}")
-        logger.log(level, "Dropped %s (%s%s)", url, reason, f": {detail}" if detail else "")
+        if level >= logging.WARNING:
+            self.page_warning("dropped pages", "Dropped %s (%s%s)", url, reason,
+                              f": {detail}" if detail else "")
+        else:
+            logger.log(level, "Dropped %s (%s%s)", url, reason, f": {detail}" if detail else "")
 
     def failed(self, url, reason):
         """A page that could not be fetched (after retries): listed in the report by URL."""
@@ -650,10 +673,33 @@ class SectionSpider(scrapy.Spider):
         stats.inc_value(STAT_FAILED)
         stats.inc_value(f"{STAT_FAILED}/{reason}")
         pages = stats.get_value(STAT_FAILED_PAGES) or []
-        pages.append({"url": url, "reason": reason})
-        stats.set_value(STAT_FAILED_PAGES, pages)
-        logger.warning("Failed to fetch %s (%s): listed in the crawl report, tried again next "
-                       "run", url, reason)
+        if len(pages) < self.report_list_cap:
+            pages.append({"url": url, "reason": reason})
+            stats.set_value(STAT_FAILED_PAGES, pages)
+        else:
+            stats.inc_value(STAT_FAILED_PAGES_OMITTED)
+        self.page_warning("failed pages", "Failed to fetch %s (%s): listed in the crawl report, "
+                          "tried again next run", url, reason)
+
+    @property
+    def report_list_cap(self):
+        settings = getattr(self, "settings", None)
+        return settings.getint("NEWSCRAWL_REPORT_LIST_CAP", REPORT_LIST_CAP) if settings \
+            else REPORT_LIST_CAP
+
+    def page_warning(self, kind, message, *args):
+        """A WARNING about one page, for the first ``NEWSCRAWL_REPORT_LIST_CAP`` of its kind;
+        then one line saying the rest are counted only (at DEBUG from there on)."""
+        logged = self.warnings_logged.get(kind, 0)
+        self.warnings_logged[kind] = logged + 1
+        cap = self.report_list_cap
+        if logged < cap:
+            logger.warning(message, *args)
+            return
+        if logged == cap:
+            logger.warning("%d %s logged: the rest are counted in the stats and the report, "
+                           "not logged (NEWSCRAWL_REPORT_LIST_CAP)", cap, kind)
+        logger.debug(message, *args)
 
     def page_failed(self, failure):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
