@@ -1,5 +1,6 @@
 """URL normalisation: one article, one key, however it was linked."""
 
+import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -34,3 +35,9 @@ def normalize_url(url, *, hosts=(), keep_query=False):
         query = urlencode(kept)
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     return urlunsplit(("https", netloc, path, query, ""))
+
+
+def key_digest(text):
+    """A 16-byte digest of a key (a normalised URL, an id): what run-long seen-sets keep, so
+    their memory grows by 16 bytes a key, however long the URLs."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

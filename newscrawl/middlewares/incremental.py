@@ -27,7 +27,6 @@ Two checks, before a request reaches the downloader:
 Skipped requests raise ``IgnoreRequest`` (logged by Scrapy at DEBUG; errbacks see it).
 """
 
-import hashlib
 import logging
 import time
 
@@ -37,7 +36,7 @@ from scrapy.exceptions import IgnoreRequest
 from newscrawl.state import crawler_store, state_unavailable
 from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import is_fresh
-from newscrawl.urls import normalize_url
+from newscrawl.urls import key_digest, normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +55,6 @@ def site_hosts(spider):
     host = getattr(site, "host", None)
     return (host,) if host else ()
 
-
-def _digest(text):
-    # 16 bytes per URL: the within-run set stays small even for very large runs.
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 class IncrementalMiddleware:
@@ -119,20 +114,20 @@ class IncrementalMiddleware:
         return None
 
     def _check_requested(self, request, hosts):
-        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        key = key_digest(normalize_url(request.url, hosts=hosts, keep_query=True))
         if key not in self.requested:
             self.requested.add(key)
             return
         # A redirect hop of a fetch (http -> https, bare host -> www) normalises to the URL it
         # came from: it is the same fetch going on, not a second one.
         hops = request.meta.get("redirect_urls") or ()
-        if any(_digest(normalize_url(u, hosts=hosts, keep_query=True)) == key for u in hops):
+        if any(key_digest(normalize_url(u, hosts=hosts, keep_query=True)) == key for u in hops):
             return
         self.stats.inc_value(STAT_SKIPPED_DUPLICATE)
         raise IgnoreRequest(f"Already requested in this run: {request.url}")
 
     def _check_retry(self, request, hosts):
-        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        key = key_digest(normalize_url(request.url, hosts=hosts, keep_query=True))
         if key in self.skipped_seen and not self.fresh:
             return  # the first request was skipped: the state decides again, on this signal
         if key not in self.requested:
@@ -163,7 +158,7 @@ class IncrementalMiddleware:
         ):
             self.stats.inc_value(STAT_RECRAWL)
             return
-        key = _digest(normalize_url(request.url, hosts=hosts, keep_query=True))
+        key = key_digest(normalize_url(request.url, hosts=hosts, keep_query=True))
         if key not in self.skipped_seen:  # counted once per article, not per asking source
             self.skipped_seen.add(key)
             self.stats.inc_value(STAT_SKIPPED_SEEN)

@@ -17,7 +17,6 @@ history (across runs is the state pipeline's job), and no more than ``NEWSCRAWL_
 of each are held in memory (``newscrawl.state.spill``).
 """
 
-import hashlib
 import logging
 
 from scrapy import signals
@@ -26,16 +25,13 @@ from scrapy.exceptions import DropItem
 from newscrawl.middlewares.incremental import site_hosts
 from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import site_name
-from newscrawl.urls import normalize_url
+from newscrawl.urls import key_digest, normalize_url
 
 logger = logging.getLogger(__name__)
 
 KEYS = ("canonical_url", "article_id", "content_hash")
 STAT_PREFIX = "newscrawl/duplicates/"
 
-
-def _digest(text):
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 class DuplicatesPipeline:
@@ -61,7 +57,7 @@ class DuplicatesPipeline:
             return
         first_url = item.get("canonical_url") or item.get("url")
         for name, value in self.keys(item):
-            digest = _digest(value)
+            digest = key_digest(value)
             if self.seen[name].get(digest) == first_url:
                 # forgotten: a placeholder no URL equals (a SpillMap keeps its keys)
                 self.seen[name][digest] = None
@@ -79,7 +75,7 @@ class DuplicatesPipeline:
             yield "content_hash", str(item["content_hash"])
 
     def process_item(self, item):
-        keys = [(name, _digest(value)) for name, value in self.keys(item)]
+        keys = [(name, key_digest(value)) for name, value in self.keys(item)]
         for name, digest in keys:
             first = self.seen[name].get(digest)
             if first is not None:

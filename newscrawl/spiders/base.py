@@ -23,7 +23,6 @@ requested once, credited to the first; a later entry with a newer change signal 
 for it when the state skipped it (``newscrawl.middlewares.incremental``).
 """
 
-import hashlib
 import logging
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -55,7 +54,7 @@ from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.extraction.pagechecks import is_botwall, is_truncated
 from newscrawl.extraction.specs import compile_site
 from newscrawl.state.spill import SpillMap
-from newscrawl.urls import normalize_url
+from newscrawl.urls import key_digest, normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +90,6 @@ ABSENT_STATUSES = (404, 410)
 class BadArgument(ValueError):
     """A spider argument that cannot be used; its message says what is accepted."""
 
-
-def _digest(text):
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def _parse_day(name, value):
@@ -338,7 +334,7 @@ class SectionSpider(scrapy.Spider):
                 stats.inc_value(STAT_OUT_OF_RANGE)
                 return None
         signal = dates.as_timestamp(entry.changed) if entry.changed is not None else 0
-        key = _digest(normalize_url(url, hosts=self.site.hosts))
+        key = key_digest(normalize_url(url, hosts=self.site.hosts))
         meta = {"newscrawl_section": section, "newscrawl_source": source}
         if entry.metadata:
             meta["newscrawl_discovery"] = entry.metadata
