@@ -49,6 +49,13 @@ RETRY_TIMES = 2
 # listing's 20-odd requests, and the pipelines are synchronous, so 16 loses nothing. Measured on
 # the snapshot crawl (median of 9): 0.306 s -> 0.215 s, link-only 0.179 s -> 0.108 s.
 CONCURRENT_ITEMS = 16
+# Scrapy checks every callback, for every response, for a generator that returns a value
+# (``warn_on_generator_with_return_value``): it reads the callback's source and walks its AST.
+# Its cache is keyed weakly by the bound method, which each request makes anew, so the check
+# ran about once per four article pages and cost 0.6 ms of CPU per article in a 2,000-article
+# crawl (bench/scale.py --profile). tests/test_callbacks.py runs the same check once over
+# every spider's callbacks instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # The offline snapshot is our own loopback server, not the site: its slot is not throttled
 # (the mirror middleware puts its requests there). Live requests never use this slot.
 DOWNLOAD_SLOTS = {"newscrawl-mirror": {"concurrency": 16, "delay": 0, "jitter": 0}}
