@@ -271,3 +271,15 @@ def test_content_hash_is_stable_under_whitespace_changes():
 def test_content_hash_changes_with_the_text():
     assert content_hash("6,000 masks stolen.") != content_hash("6,000 masks lost.")
     assert content_hash("Masks") != content_hash("masks")
+
+
+def test_clean_text_collapses_every_kind_of_whitespace():
+    # tabs, newlines, an em space, an ideographic space (Japanese text) and a no-break space
+    assert clean_text("  Tokyo\t\n stocks\u2003rose\u3000on   Monday\u00a0 ") == \
+        "Tokyo stocks rose on Monday"
+    assert clean_text("\u3000\n\t ") is None
+
+
+def test_content_hash_ignores_how_the_whitespace_runs():
+    assert content_hash("Tokyo  stocks\n\nrose.") == content_hash(" Tokyo stocks\u3000rose.\n")
+    assert content_hash("Tokyo stocks rose.") != content_hash("Tokyo stocks fell.")
