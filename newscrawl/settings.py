@@ -100,6 +100,11 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # the incremental middleware's and the duplicates pipeline's keys) hold at most this many keys
 # each in memory; the rest wait in a temporary SQLite file (newscrawl/state/spill.py).
 NEWSCRAWL_MEMORY_KEYS = 5000
+# Article requests of feeds and sitemaps handed to Scrapy's scheduler at most at once; the rest
+# wait in the spider's backlog (its newest NEWSCRAWL_MEMORY_KEYS in memory, the rest on disk).
+# A big site's monthly sitemap lists thousands of articles: queued at once, they made memory
+# grow with the site. 0: no backlog, every request straight to the scheduler.
+NEWSCRAWL_MAX_QUEUED = 1000
 DUPEFILTER_CLASS = "newscrawl.dupefilter.BoundedDupeFilter"
 # Failed pages listed in the report, and per-page WARNING lines of each kind (failed, dropped,
 # bot wall) logged, before the rest are only counted.

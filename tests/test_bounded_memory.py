@@ -21,7 +21,7 @@ from newscrawl.middlewares.incremental import IncrementalMiddleware
 from newscrawl.pipelines.duplicates import DuplicatesPipeline
 from newscrawl.spiders.base import STAT_FAILED_PAGES, STAT_FAILED_PAGES_OMITTED
 from newscrawl.spiders.japantimes import JapanTimesSpider
-from newscrawl.state.spill import SpillMap
+from newscrawl.state.spill import SpillMap, SpillQueue
 from newscrawl.state.sqlite import StateStore
 
 LIMIT = 50
@@ -53,6 +53,33 @@ def test_a_small_run_never_touches_the_disk():
     for i in range(99):
         seen.add(i.to_bytes(4, "big"))
     assert seen._db is None and len(seen) == 99
+
+
+def test_spill_queue_is_first_in_first_out_across_memory_and_disk():
+    queue = SpillQueue(limit=10)
+    for i in range(25):
+        queue.push((article_url(i), {"newscrawl_source": "sitemap:/s.xml", "n": i}, False))
+        assert len(queue.head) <= 10
+    assert len(queue) == 25 and queue.on_disk == 15 and queue
+    out = [queue.pop() for _ in range(12)]
+    # pushed while values wait on disk: they go behind them, not before
+    queue.push(("late", {}, True))
+    out += [queue.pop() for _ in range(len(queue))]
+    assert [v[1].get("n") for v in out[:25]] == list(range(25))
+    assert out[-1] == ("late", {}, True)
+    assert not queue and len(queue) == 0
+    with pytest.raises(IndexError):
+        queue.pop()
+    queue.close()
+
+
+def test_a_small_queue_never_touches_the_disk():
+    queue = SpillQueue(limit=100)
+    for i in range(100):
+        queue.push(i)
+    assert queue._db is None and [queue.pop() for _ in range(100)] == list(range(100))
+    with pytest.raises(ValueError):
+        SpillQueue(limit=0)
 
 
 def crawler_with(spider_cls, **settings):

@@ -5,6 +5,7 @@ derivable from it, and a crawl of it exporting every article exactly once with t
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -137,15 +138,16 @@ def test_the_changed_state_adds_and_updates_one_percent():
     assert before.answer(after.path(added[0])) is None
 
 
-def crawl(tmp, n, changed=0.0, name="run"):
+def crawl(tmp, n, changed=0.0, name="run", settings=()):
     out = tmp / name
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSCRAWL_")}
+    extra = [arg for setting in settings for arg in ("-s", setting)]
     with SnapshotServer(scale=n, seed=4, scale_changed=changed) as server:
         proc = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "japantimes",
              "-s", f"NEWSCRAWL_MIRROR={server.url}", "-s", f"NEWSCRAWL_FEED_DIR={out}",
              "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}", "-s", "LOG_LEVEL=INFO",
-             "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.5"],
+             "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0.5", *extra],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     feeds = list(out.rglob("*.jsonl"))
     assert proc.returncode == 0 and len(feeds) == 1, proc.stderr[-3000:]
@@ -186,3 +188,36 @@ def test_a_crawl_of_the_scale_site_exports_every_article_once_then_only_the_chan
     walls = [i for i in range(n) if changed.is_botwall(i)]
     assert len(walls) == 1
     assert report["requests"]["article_pages"] == len(added) + len(updated) + len(walls)
+
+
+def queued_in_progress_lines(stderr):
+    return [int(m[1]) for m in re.finditer(r"Progress: .*?(\d+) requests queued", stderr)]
+
+
+def test_sitemap_articles_wait_in_a_bounded_backlog_not_in_the_scheduler(tmp_path):
+    # The monthly sitemaps list every article; as requests they would all sit in the
+    # scheduler's memory queue at once. With room for 40, the rest wait in the backlog, which
+    # itself keeps 10 in memory and the rest on disk; nothing is lost or asked twice.
+    n = 1200
+    site = ScaleSite(n, seed=4)
+    proc, records, report = crawl(tmp_path, n, settings=(
+        "NEWSCRAWL_MAX_QUEUED=40", "NEWSCRAWL_MEMORY_KEYS=10",
+        "NEWSCRAWL_PROGRESS_INTERVAL=0.2"))
+    indices = [index_of_url(r["url"]) for r in records]
+    assert sorted(indices) == site.expected_indices()  # every article, once
+    assert report["requests"]["article_pages"] == n
+    assert report["requests"]["backlog_max"] > 40  # the backlog held what the queue did not
+    queued = queued_in_progress_lines(proc.stderr)
+    assert queued, proc.stderr[-2000:]
+    # 40 articles at most, plus the documents queued beside them: a sitemap index hands over
+    # all its monthly sitemaps at once (96 here), and a few feeds
+    documents = len(site.months()) + 10
+    assert max(queued) <= 40 + documents, queued
+
+    # the same crawl without the backlog queues far more at once
+    (tmp_path / "without").mkdir()
+    proc, records, report = crawl(tmp_path / "without", n, settings=(
+        "NEWSCRAWL_MAX_QUEUED=0", "NEWSCRAWL_PROGRESS_INTERVAL=0.2"))
+    assert sorted(index_of_url(r["url"]) for r in records) == site.expected_indices()
+    assert report["requests"]["backlog_max"] == 0
+    assert max(queued_in_progress_lines(proc.stderr)) > max(queued)

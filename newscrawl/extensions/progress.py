@@ -29,6 +29,23 @@ def _exported(stats):
             + stats.get_value("newscrawl/exported/repeated", 0))
 
 
+def engine_queue(crawler):
+    """(requests in the scheduler, downloads in flight); None where Scrapy's internals do
+    not say (the engine keeps its scheduler in a private slot)."""
+    try:
+        engine = crawler.engine
+    except (AttributeError, RuntimeError):  # not started (yet)
+        return None, None
+    slot = getattr(engine, "_slot", None) or getattr(engine, "slot", None)
+    scheduler = getattr(slot, "scheduler", None)
+    try:
+        waiting = len(scheduler) if scheduler is not None else None
+    except TypeError:
+        waiting = None
+    downloader = getattr(engine, "downloader", None)
+    active = getattr(downloader, "active", None)
+    return waiting, (len(active) if active is not None else None)
+
 class Progress:
     def __init__(self, crawler, interval):
         self.crawler = crawler
@@ -59,21 +76,7 @@ class Progress:
             self.task.stop()
 
     def queued(self):
-        """(requests in the scheduler, downloads in flight); None where Scrapy's internals
-        do not say."""
-        try:
-            engine = self.crawler.engine
-        except (AttributeError, RuntimeError):  # not started (yet)
-            return None, None
-        slot = getattr(engine, "_slot", None) or getattr(engine, "slot", None)
-        scheduler = getattr(slot, "scheduler", None)
-        try:
-            waiting = len(scheduler) if scheduler is not None else None
-        except TypeError:
-            waiting = None
-        downloader = getattr(engine, "downloader", None)
-        active = getattr(downloader, "active", None)
-        return waiting, (len(active) if active is not None else None)
+        return engine_queue(self.crawler)
 
     def line(self, now=None):
         now = time.monotonic() if now is None else now

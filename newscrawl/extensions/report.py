@@ -130,6 +130,9 @@ def build_report(stats, *, spider, run, feeds=(), report_path=None):
             "skipped_duplicate": stats.get("newscrawl/requests/skipped_duplicate", 0),
             "recrawl": stats.get("newscrawl/requests/recrawl", 0),
             "changed_signal": stats.get("newscrawl/requests/changed", 0),
+            # the most article requests of feeds and sitemaps that waited at once for room in
+            # the scheduler (spiders/base.py: NEWSCRAWL_MAX_QUEUED)
+            "backlog_max": stats.get("newscrawl/discovery/backlog_max", 0),
             **request_counts(stats),
         },
         # per source ("listing:news/japan", "feed:/feed/", "sitemap:/news-sitemap.xml"):

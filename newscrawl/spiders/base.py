@@ -21,6 +21,12 @@ Order: feeds and sitemaps first (they carry dates and the change signals the sta
 then, once the engine has nothing left of them, the listings. A URL found by several sources is
 requested once, credited to the first; a later entry with a newer change signal may still ask
 for it when the state skipped it (``newscrawl.middlewares.incremental``).
+
+Article requests from feeds and sitemaps wait in a backlog (``state.spill.SpillQueue``: bounded
+memory, the rest on disk) and are handed to Scrapy's scheduler as it runs low, at most
+``NEWSCRAWL_MAX_QUEUED`` at a time: a big site's monthly sitemap lists thousands of articles,
+and as requests in the scheduler's memory queue they made the crawl's memory grow with the site.
+A distributed crawl's queue is in Redis, not in memory: there they go straight to it.
 """
 
 import logging
@@ -49,11 +55,12 @@ from newscrawl.discovery.sources import (
     tally,
 )
 from newscrawl.distributed import is_distributed
+from newscrawl.extensions.progress import engine_queue
 from newscrawl.extraction import dates
 from newscrawl.extraction.article import NotAnArticle, extract_article
 from newscrawl.extraction.pagechecks import is_botwall, is_truncated
 from newscrawl.extraction.specs import compile_site
-from newscrawl.state.spill import SpillMap
+from newscrawl.state.spill import SpillMap, SpillQueue
 from newscrawl.urls import key_digest, normalize_url
 
 logger = logging.getLogger(__name__)
@@ -83,6 +90,11 @@ STAT_NOT_ARTICLE = "newscrawl/discovery/not_article"
 STAT_BAD_DATE = "newscrawl/discovery/bad_date"
 STAT_UPGRADED = "newscrawl/discovery/signal_requests"
 STAT_FILLED = "newscrawl/filled"
+# the most article requests that waited in the backlog at once
+STAT_BACKLOG_MAX = "newscrawl/discovery/backlog_max"
+# Article requests handed to the scheduler at most at once (NEWSCRAWL_MAX_QUEUED; 0: no
+# backlog). Enough to keep any politely throttled crawl busy for minutes.
+DEFAULT_MAX_QUEUED = 1000
 # Statuses that mean "this source is not there" rather than "this source is broken".
 ABSENT_STATUSES = (404, 410)
 
@@ -122,6 +134,7 @@ class SectionSpider(scrapy.Spider):
         # seconds, 0 without one): each URL is requested once, the first source is credited.
         # Bounded memory however long the run (newscrawl.state.spill): NEWSCRAWL_MEMORY_KEYS.
         self.followed = SpillMap()
+        self.backlog = None  # article requests waiting for room in the scheduler (from_crawler)
         self.documents = set()  # feed and sitemap URLs asked for in this run
         self.listings_started = False
         self.warned_fallback = set()
@@ -133,6 +146,12 @@ class SectionSpider(scrapy.Spider):
         spider.followed = SpillMap.from_settings(crawler.settings)
         crawler.signals.connect(spider.followed.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        spider.max_queued = crawler.settings.getint("NEWSCRAWL_MAX_QUEUED", DEFAULT_MAX_QUEUED)
+        if spider.max_queued > 0:
+            spider.backlog = SpillQueue.from_settings(crawler.settings)
+            crawler.signals.connect(spider.backlog.close, signal=signals.spider_closed)
+            # each finished download leaves room in the scheduler's queue to top up
+            crawler.signals.connect(spider.top_up, signal=signals.request_left_downloader)
         return spider
 
     @property
@@ -238,6 +257,9 @@ class SectionSpider(scrapy.Spider):
 
     def spider_idle(self):
         """Feeds and sitemaps are done (and the articles they found): start the listings."""
+        if self.top_up():
+            raise DontCloseSpider  # the backlog first (requests skipped by the state leave
+            # the scheduler without a download, so only the idle engine notices them gone)
         if self.listings_started:
             return
         self.check_documents_found()
@@ -358,6 +380,44 @@ class SectionSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article, errback=self.page_failed,
                               meta=meta)
 
+    # --- the backlog: article requests of feeds and sitemaps, handed over as room frees up --
+    def follow_entries(self, entries, source):
+        """The requests for the entries' articles: pushed to the backlog, and as many handed
+        over now as the scheduler has room for."""
+        direct = self.backlog is None or self.distributed
+        for entry in entries:
+            request = self.follow(entry, source)
+            if request is None:
+                continue
+            if direct:
+                yield request
+            else:
+                self.backlog.push((request.url, request.meta, request.dont_filter))
+        if self.backlog:
+            self.crawler.stats.max_value(STAT_BACKLOG_MAX, len(self.backlog))
+            yield from self.from_backlog()
+
+    def from_backlog(self):
+        """Article requests from the backlog, up to ``max_queued`` in the scheduler."""
+        if not self.backlog:
+            return
+        queued = engine_queue(self.crawler)[0] or 0
+        for _ in range(min(len(self.backlog), self.max_queued - queued)):
+            url, meta, dont_filter = self.backlog.pop()
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.page_failed,
+                                 meta=meta, dont_filter=dont_filter)
+
+    def top_up(self, *args, **kwargs):
+        """Hand backlog requests to the engine when the scheduler runs low (below half of
+        ``max_queued``: not on every download); the number handed over."""
+        if not self.backlog or (engine_queue(self.crawler)[0] or 0) * 2 > self.max_queued:
+            return 0
+        handed = 0
+        for request in self.from_backlog():
+            self.crawler.engine.crawl(request)
+            handed += 1
+        return handed
+
     # --- documents: robots.txt, feeds, sitemaps --------------------------------------------
     def document_fetched(self, response):
         """Count a fetched discovery document; False (and accounted for) when it is no
@@ -402,10 +462,7 @@ class SectionSpider(scrapy.Spider):
             return
         set_status(stats, source, "fetched")
         self.bad_dates(read.bad_dates, response.url)
-        for entry in read.entries:
-            request = self.follow(entry, source)
-            if request is not None:
-                yield request
+        yield from self.follow_entries(read.entries, source)
 
     def parse_sitemap(self, response):
         if not self.document_fetched(response):
@@ -439,10 +496,7 @@ class SectionSpider(scrapy.Spider):
         set_status(stats, source, "fetched")
         tally(stats, source)["kind"] = "news" if read.news else "urlset"
         tally(stats, source)["entries"] = len(read.entries)
-        for entry in read.entries:
-            request = self.follow(entry, source)
-            if request is not None:
-                yield request
+        yield from self.follow_entries(read.entries, source)
 
     def broken_document(self, response, kind, error):
         """A feed or sitemap that cannot be read: fetched again (a body cut in transit reads
