@@ -258,3 +258,20 @@ def test_the_urls_date_is_the_last_resort():
     record = newscrawl.extract(html, "https://example-news.com/2024/03/14/rowing-club/")
     assert record["published_at"] == "2024-03-14"
     assert record["date_source"] in ("url", "htmldate")  # htmldate reads URLs too
+
+
+LD_PAGE = """<html lang="en"><head><title>{title}</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{title}",
+"datePublished": "{published}"}}</script></head><body><main><article>
+<h1>{title}</h1>{header}<p>{text}</p><p>{more}</p></article></main></body></html>"""
+FERRY = "Rowing club gets the old ferry terminal"
+
+
+def test_a_utc_date_is_written_with_the_offset_the_pages_time_element_states():
+    # Same instant, two spellings: the day readers were shown is the newsroom's.
+    html = LD_PAGE.format(title=FERRY, published="2023-12-23T03:22:07Z", text=TEXT, more=MORE,
+                          header='<time datetime="2023-12-22T22:22:07-0500">Friday</time>')
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-22T22:22:07-05:00"
+    assert record["published_raw"] == "2023-12-23T03:22:07Z"
+    assert record["date_source"] == "json-ld"

@@ -1,6 +1,6 @@
 """The generic reading's rules (``newscrawl.extraction.generic``), one at a time."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from lxml import html
@@ -144,6 +144,20 @@ def test_htmldate_finds_the_day_in_visible_text():
     root = html.fromstring("<html><body><h1>Story</h1><p class='date'>Published "
                            "March 5, 2024</p><p>Text.</p></body></html>")
     assert generic.htmldate_day(root, "https://example-news.com/story") == date(2024, 3, 5)
+
+
+UTC_TIME = datetime(2023, 12, 23, 3, 0, 46, tzinfo=UTC)
+
+
+def test_with_stated_offset_takes_the_same_instants_local_spelling():
+    local = ["2023-12-22T22:00:46", "2023-12-23T03:00:46Z", "2023-12-22T22:00:46-05:00"]
+    assert generic.with_stated_offset(UTC_TIME, local).utcoffset() == timedelta(hours=-5)
+    # another instant, or a time with no offset, is not the same instant's spelling
+    assert generic.with_stated_offset(UTC_TIME, ["2023-12-22T21:00:46-05:00"]) is UTC_TIME
+    assert generic.with_stated_offset(UTC_TIME, ["2023-12-22T22:00:46"]) is UTC_TIME
+    # a date already written with an offset keeps it
+    dated = UTC_TIME.astimezone(timezone(timedelta(hours=1)))
+    assert generic.with_stated_offset(dated, local) is dated
 
 
 # --- section, language, paywall -------------------------------------------------------------------

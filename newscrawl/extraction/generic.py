@@ -320,6 +320,24 @@ def _plausible(value):
     return 1990 <= year <= 2100
 
 
+def with_stated_offset(value, texts):
+    """``value`` written with the page's own offset when another machine-readable date of
+    the page is the same instant with a non-UTC offset: JSON-LD often serialises in UTC
+    ("2023-12-23T03:22:07Z") what the page's ``<time datetime>`` or ``article:published_time``
+    states in the newsroom's zone ("2023-12-22T22:22:07-05:00"). The instant is unchanged;
+    the day readers were shown is the local one."""
+    if not isinstance(value, datetime) or value.utcoffset():
+        return value
+    for text in texts:
+        m = dates.ISO_RE.match(text.strip()) if isinstance(text, str) else None
+        if not m or not m["tz"]:
+            continue  # a time without an offset says no zone
+        other = dates.parse_iso(text)
+        if isinstance(other, datetime) and other.utcoffset() and other == value:
+            return other
+    return value
+
+
 def htmldate_day(root, url):
     """The page's original publication day as htmldate finds it (its own heuristics over
     the markup and text), or None. Only a day: htmldate gives no time to trust."""

@@ -174,8 +174,9 @@ def refuse_by_body(body, s, url, headline=None):
 
 
 def fill_dates(item, root, s, url):
-    """published_at, published_raw, date_source and modified_at: structured data, then the
-    page's ``time`` elements, then htmldate's day, then the URL's date."""
+    """published_at, published_raw, date_source and modified_at: structured data (written
+    with the page's own offset when the page states the same instant in its zone), then
+    htmldate's day, then the page's ``time`` elements, then the URL's date."""
     published, raw, source = generic.first_page_date(
         list(s.published) + [("meta", v) for v in generic.DATE_PUBLISHED_XPATH(root)[:1]])
     # htmldate before the page's loose <time> elements: it weighs them against the rest of
@@ -193,6 +194,11 @@ def fill_dates(item, root, s, url):
             published, raw, source = day, url, "url"
     if published is None:
         return
+    if source in ("json-ld", "meta"):
+        # The same instant as the page writes it in its own zone: what its other
+        # machine-readable dates state.
+        published = generic.with_stated_offset(published, [v for _, v in s.published] + list(
+            generic.DATE_PUBLISHED_XPATH(root)[:2]) + list(generic.TIME_XPATH(root)[:3]))
     item["published_at"] = dates.iso(published)
     item["published_raw"] = raw
     item["date_source"] = source
