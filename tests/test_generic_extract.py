@@ -95,7 +95,9 @@ def test_the_json_ld_heavy_article_field_by_field():
     assert record["headline"] == "Heatwave pushes grid to the limit as demand hits record"
     # people only: "By" stripped, the Organization author left out
     assert record["authors"] == ["Priya Natarajan", "Owen Hughes"]
-    assert record["published_at"] == "2025-07-15T14:20:00+00:00"
+    # JSON-LD's UTC instant, written as the page's dateline prints it ("15 July 2025, 3:20pm":
+    # British summer time); the raw string is still the one the instant was read from
+    assert record["published_at"] == "2025-07-15T15:20:00+01:00"
     assert record["published_raw"] == "2025-07-15T14:20:00Z"
     assert record["modified_at"] == "2025-07-15T18:05:00+00:00"
     assert record["language"] == "en"
@@ -275,3 +277,23 @@ def test_a_utc_date_is_written_with_the_offset_the_pages_time_element_states():
     assert record["published_at"] == "2023-12-22T22:22:07-05:00"
     assert record["published_raw"] == "2023-12-23T03:22:07Z"
     assert record["date_source"] == "json-ld"
+
+
+def test_a_utc_date_is_written_with_the_offset_of_the_visible_dateline():
+    header = ('<div class="byline">By Ann Lee<span>Dec. 21, 2023</span> '
+              '<span>11:00 pm EST</span></div>')
+    html = LD_PAGE.format(title=FERRY, published="2023-12-22T04:00:41+00:00", text=TEXT,
+                          more=MORE, header=header)
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-21T23:00:41-05:00"
+    assert record["date_source"] == "json-ld"
+
+
+def test_a_dateline_of_another_instant_changes_nothing():
+    # The update's clock, and a clock that is not the same minute: the instant stays UTC.
+    header = ('<p>Updated: December 22, 2023 at 11:00 p.m.</p>'
+              '<p>December 22, 2023 at 10:48 p.m.</p>')
+    html = LD_PAGE.format(title=FERRY, published="2023-12-23T04:00:00Z", text=TEXT,
+                          more=MORE, header=header)
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-23T04:00:00+00:00"

@@ -160,6 +160,26 @@ def test_with_stated_offset_takes_the_same_instants_local_spelling():
     assert generic.with_stated_offset(dated, local) is dated
 
 
+def test_visible_datelines_read_a_day_and_clock_printed_apart():
+    root = html.fromstring(
+        "<html><body><nav><span>Dec 24, 2023 10:00</span></nav><h1>Story</h1>"
+        "<div class='meta'>By Ann Lee <span>December 22, 2023</span> <span>10:00 PM</span>"
+        "</div><p>posted on <time>2023-12-19 23:30 EST</time></p>"
+        "<script>var d = 'December 22, 2023 10:00 PM';</script></body></html>")
+    assert generic.visible_datelines(root) == [
+        ("By Ann Lee December 22, 2023 10:00 PM", False),
+        ("posted on 2023-12-19 23:30 EST", True)]
+
+
+def test_with_visible_offset_needs_the_same_minute_and_not_the_update():
+    local = generic.with_visible_offset(UTC_TIME, [("December 22, 2023 10:00 PM", False)])
+    assert local == UTC_TIME and local.utcoffset() == timedelta(hours=-5)  # same instant
+    for lines in ([("Updated December 22, 2023 10:00 PM", False)],
+                  [("December 22, 2023 10:01 PM", False)],
+                  [("December 20, 2023 10:00 PM", False)]):  # more than 14 hours away
+        assert generic.with_visible_offset(UTC_TIME, lines) is UTC_TIME
+
+
 # --- section, language, paywall -------------------------------------------------------------------
 def test_section_from_article_section_else_breadcrumbs():
     assert generic.section_of([("json-ld", "Climate")], ["Home", "News"]) == "Climate"

@@ -7,6 +7,7 @@ module's values always win: a field is read here only when the module has no sel
 """
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
@@ -195,10 +196,13 @@ def fill_dates(item, root, s, url):
     if published is None:
         return
     if source in ("json-ld", "meta"):
-        # The same instant as the page writes it in its own zone: what its other
-        # machine-readable dates state.
+        # The same instant as the page writes it in its own zone: first what its other
+        # machine-readable dates state, then what its visible dateline prints.
         published = generic.with_stated_offset(published, [v for _, v in s.published] + list(
             generic.DATE_PUBLISHED_XPATH(root)[:2]) + list(generic.TIME_XPATH(root)[:3]))
+        if isinstance(published, datetime):  # the page's datelines are read only then
+            published = generic.with_visible_offset(published,
+                                                    generic.visible_datelines(root))
     item["published_at"] = dates.iso(published)
     item["published_raw"] = raw
     item["date_source"] = source
