@@ -297,3 +297,13 @@ def test_a_dateline_of_another_instant_changes_nothing():
                           more=MORE, header=header)
     record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
     assert record["published_at"] == "2023-12-23T04:00:00+00:00"
+
+
+def test_the_pages_marked_dateline_beats_the_urls_day():
+    # Published after midnight on a URL made the day before: the page's <time> says so.
+    date = '<p>By Ann Lee <time datetime="2023-12-22 05:00:00">12/22/2023 05:00 AM EST</time></p>'
+    html = PLAIN.format(title=FERRY, date=date, text=TEXT, more=MORE)
+    record = newscrawl.extract(html, "https://example-news.com/news/2023/12/21/rowing-club")
+    assert record["published_at"] == "2023-12-22"  # the day alone: the page states no offset
+    assert record["date_source"] == "text"
+    assert record["published_raw"] == "By Ann Lee 12/22/2023 05:00 AM EST"

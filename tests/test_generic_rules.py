@@ -180,6 +180,19 @@ def test_with_visible_offset_needs_the_same_minute_and_not_the_update():
         assert generic.with_visible_offset(UTC_TIME, lines) is UTC_TIME
 
 
+def test_visible_dateline_day_only_from_a_marked_or_labelled_first_dateline():
+    assert generic.visible_dateline_day([("posted on 2023-12-19 23:30 EST", False)]) == (
+        date(2023, 12, 19), "posted on 2023-12-19 23:30 EST")
+    assert generic.visible_dateline_day([("12/22/2023 05:00 AM EST", True)])[0] == \
+        date(2023, 12, 22)
+    # a clarification note's date, or an update, is no publication date
+    assert generic.visible_dateline_day([("Clarification, 2 January 2024, 12:45 p.m.", False),
+                                         ("posted on 2023-12-19 23:30 EST", False)]) == (
+        None, None)
+    assert generic.visible_dateline_day([("Updated: Dec. 13, 2024, 11:31 p.m.", True)]) == (
+        None, None)
+
+
 # --- section, language, paywall -------------------------------------------------------------------
 def test_section_from_article_section_else_breadcrumbs():
     assert generic.section_of([("json-ld", "Climate")], ["Home", "News"]) == "Climate"

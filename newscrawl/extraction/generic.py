@@ -415,6 +415,27 @@ def with_visible_offset(value, datelines):
     return value
 
 
+# A dateline labelled as the publication: "Published 8:00 PM EST", "posted on 2023-12-19".
+PUBLISHED_LABEL_RE = re.compile(r"\b(?:published|posted|first published)\b", re.IGNORECASE)
+
+
+def visible_dateline_day(datelines):
+    """(day, text) of the page's dateline when the page has no machine-readable date: the
+    first visible day and clock that is not the update, taken when the page marks it as
+    its date (a ``<time>`` element) or labels it as the publication ("posted on 2023-12-19
+    23:30 EST"). Only the day: with no offset the page states, the zone is unknown. Read
+    before htmldate, which prefers a date in the URL (the day the address was made, the
+    day before for a story published after midnight) to the page's own dateline."""
+    for text, in_time in datelines:
+        reading = dates.visible_reading(text)
+        if reading is None or is_update_line(text):
+            continue
+        if in_time or PUBLISHED_LABEL_RE.search(text):
+            return reading.date(), text
+        return None, None  # the first dateline is not marked: no guess from the others
+    return None, None
+
+
 def htmldate_day(root, url):
     """The page's original publication day as htmldate finds it (its own heuristics over
     the markup and text), or None. Only a day: htmldate gives no time to trust."""
