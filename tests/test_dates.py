@@ -229,6 +229,7 @@ def test_iso_and_rfc822_parsing_does_not_import_dateparser():
     ("12/22/2023 05:00 AM EST", datetime(2023, 12, 22, 5, 0)),
     ("posted on 2023-12-19 23:30 EST", datetime(2023, 12, 19, 23, 30)),
     ("Dec 22, 2023, 10.02PM IST", datetime(2023, 12, 22, 22, 2)),
+    ("By Kim LeeDec 22, 2023 10:20 PMTagsBabies", datetime(2023, 12, 22, 22, 20)),
     ("December 22, 2023", None),  # no clock: no instant to compare
     ("10:00 PM", None),
 ])

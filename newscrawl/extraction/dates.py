@@ -220,10 +220,11 @@ VISIBLE_DAY_RES = (
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
     re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
 )
-# A clock: "11:00 pm", "8:48 p.m.", "3:57 AM", "22:57", "10.02PM".
+# A clock: "11:00 pm", "8:48 p.m.", "3:57 AM", "22:57", "10.02PM". No word boundary after
+# "am"/"pm": text run together ("10:20 PMTags") must not lose the half of the day.
 VISIBLE_CLOCK_RE = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2})(?::|\.(?=\d{2}\s*[ap]))(?P<minute>\d{2})(?::\d{2})?"
-    r"(?:\s*(?P<half>[ap])\.?\s*m\b\.?)?", re.IGNORECASE)
+    r"(?:\s*(?P<half>[ap])\.?\s*m\.?)?", re.IGNORECASE)
 # Offsets zones have (UTC-12 to UTC+14), in the quarter hours they come in.
 MIN_OFFSET, MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
 
