@@ -16,6 +16,11 @@ milliseconds per page. The metrics are the ones the data set's README defines:
     python bench/generic_eval.py                       # ../shared/eval/naeb-dev
     python bench/generic_eval.py DATA_DIR --json       # the figures as JSON
     python bench/generic_eval.py --systems newscrawl --errors /tmp/errors.jsonl
+    python bench/generic_eval.py --systems newscrawl --half a --misses date
+
+``--half a`` / ``--half b`` keep the pages of one half of the sites (split by a hash of the
+site's host, so a site is in one half only): develop a rule on one half, check it on the
+other. ``--misses date`` (or headline, authors) lists the pages a system got wrong.
 
 DATA_DIR holds ``labels.json`` (``{id: {url, title, authors, date, articleBody}}``) and
 ``html/<id>.html.gz``. Without it the script prints one line saying so and exits 0. The pages
@@ -24,6 +29,7 @@ are publishers' content: they are read where they are and never copied.
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import statistics
@@ -144,7 +150,14 @@ def load(data_dir):
     return pages
 
 
-def evaluate(name, run, pages, errors=None):
+def site_half(label):
+    """"a" or "b": the half of the data set a page's site falls in (a stable hash of the
+    host without "www."), so the same site is never in both halves."""
+    host = re.sub(r"^https?://(?:www\.)?", "", label.get("site") or label["url"]).split("/")[0]
+    return "ab"[hashlib.sha1(host.lower().encode()).digest()[0] % 2]
+
+
+def evaluate(name, run, pages, errors=None, misses=None):
     precisions, recalls, headlines, days, authors, times = [], [], [], [], [], []
     for page_id, label, html in pages:
         start = time.perf_counter()
@@ -164,6 +177,17 @@ def evaluate(name, run, pages, errors=None):
         headlines.append(headline_ok)
         days.append(day_ok)
         authors.append(author)
+        if misses is not None:
+            missed = {"date": not day_ok, "headline": not headline_ok,
+                      "authors": author < 1}.get(misses)
+            if missed:
+                got = {"date": out["date"], "headline": out["headline"],
+                       "authors": out["authors"]}[misses]
+                want = {"date": label.get("date"), "headline": label.get("title"),
+                        "authors": label.get("authors")}[misses]
+                why = out.get("refused") or out.get("crashed") or ""
+                print(f"{name} {page_id} {site_half(label)} got {got!r} want {want!r} "
+                      f"{label['url']} {why}".rstrip())
         if errors is not None:
             errors.write(json.dumps({
                 "system": name, "id": page_id, "url": label["url"],
@@ -204,6 +228,10 @@ def main(argv=None):
     parser.add_argument("--errors", metavar="FILE",
                         help="write every page's misses as JSON lines (for looking at errors)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--half", choices=("a", "b"),
+                        help="only the pages of one half of the sites (split by host hash)")
+    parser.add_argument("--misses", choices=("date", "headline", "authors"),
+                        help="list each page a system got wrong on this field")
     args = parser.parse_args(argv)
 
     data_dir = Path(args.data_dir)
@@ -212,6 +240,8 @@ def main(argv=None):
               "skipped")
         return 0
     pages = load(data_dir)
+    if args.half:
+        pages = [p for p in pages if site_half(p[1]) == args.half]
     if args.limit:
         pages = pages[:args.limit]
     names = [n.strip() for n in args.systems.split(",") if n.strip()]
@@ -233,7 +263,7 @@ def main(argv=None):
                     run(pages[0][2], pages[0][1]["url"])
                 except Exception:  # noqa: S110 - scored in evaluate()
                     pass
-            results[name] = evaluate(name, run, pages, errors)
+            results[name] = evaluate(name, run, pages, errors, args.misses)
     finally:
         if errors:
             errors.close()

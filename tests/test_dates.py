@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.extraction.dates import date_from_url, iso, parse_date, parse_iso, same_moment
+from newscrawl.extraction.dates import (
+    date_from_url,
+    iso,
+    offset_of_reading,
+    parse_date,
+    parse_iso,
+    same_moment,
+    visible_reading,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKYO = "Asia/Tokyo"
@@ -208,3 +216,30 @@ def test_iso_and_rfc822_parsing_does_not_import_dateparser():
     assert result.returncode == 0, result.stderr
     # Nothing of dateparser before visible text needed it; then it was loaded (the check works).
     assert result.stdout.splitlines() == ["[]", "True"], result.stdout + result.stderr
+
+
+# --- visible datelines ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Dec. 21, 2023  11:00 pm EST", datetime(2023, 12, 21, 23, 0)),
+    ("PUBLISHED: December 22, 2023 at 8:48 p.m. | UPDATED: December 23, 2023",
+     datetime(2023, 12, 22, 20, 48)),
+    ("Published 8:00 PM EST, Tue December 19, 2023", datetime(2023, 12, 19, 20, 0)),
+    ("By Jane DoeDec 19, 2023 3:57 AM", datetime(2023, 12, 19, 3, 57)),
+    ("21 December 2023, 12:05am", datetime(2023, 12, 21, 0, 5)),
+    ("12/22/2023 05:00 AM EST", datetime(2023, 12, 22, 5, 0)),
+    ("posted on 2023-12-19 23:30 EST", datetime(2023, 12, 19, 23, 30)),
+    ("Dec 22, 2023, 10.02PM IST", datetime(2023, 12, 22, 22, 2)),
+    ("By Kim LeeDec 22, 2023 10:20 PMTagsBabies", datetime(2023, 12, 22, 22, 20)),
+    ("December 22, 2023", None),  # no clock: no instant to compare
+    ("10:00 PM", None),
+])
+def test_visible_reading(text, expected):
+    assert visible_reading(text) == expected
+
+
+def test_offset_of_reading_is_a_zones_offset_or_none():
+    instant = datetime(2023, 12, 22, 4, 0, 41, tzinfo=UTC)
+    assert offset_of_reading(instant, datetime(2023, 12, 21, 23, 0)) == timedelta(hours=-5)
+    assert offset_of_reading(instant, datetime(2023, 12, 22, 9, 30)) == timedelta(hours=5.5)
+    assert offset_of_reading(instant, datetime(2023, 12, 21, 23, 7)) is None  # not a zone's
+    assert offset_of_reading(instant, datetime(2023, 12, 21, 13, 0)) is None  # UTC-15

@@ -83,3 +83,20 @@ def test_it_skips_cleanly_without_data(tmp_path):
     assert proc.stdout.strip().splitlines() == [
         f"generic_eval: no labelled pages in {tmp_path / 'missing'} (labels.json and html/); "
         "skipped"]
+
+
+def test_halves_split_by_site_and_misses_are_listed(tmp_path):
+    make_data(tmp_path)
+    labels = json.loads((tmp_path / "labels.json").read_text("utf-8"))
+    labels["wp0001"]["date"] = "2024-03-06"  # a miss to list
+    (tmp_path / "labels.json").write_text(json.dumps(labels), "utf-8")
+    counts, listed = [], 0
+    for half in ("a", "b"):
+        proc = run(str(tmp_path), "--systems", "newscrawl", "--half", half, "--misses", "date")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        counts.append(int(re.search(r"generic extraction on (\d+) pages", proc.stdout)[1]))
+        if "wp0001" in proc.stdout:
+            listed += 1
+            assert re.search(r"^newscrawl wp0001 [ab] got '2024-03-05\S*' want '2024-03-06' "
+                             r"https://www\.riverside-gazette\.com/", proc.stdout, re.M)
+    assert sum(counts) == 2 and listed == 1  # every page in exactly one half

@@ -95,7 +95,9 @@ def test_the_json_ld_heavy_article_field_by_field():
     assert record["headline"] == "Heatwave pushes grid to the limit as demand hits record"
     # people only: "By" stripped, the Organization author left out
     assert record["authors"] == ["Priya Natarajan", "Owen Hughes"]
-    assert record["published_at"] == "2025-07-15T14:20:00+00:00"
+    # JSON-LD's UTC instant, written as the page's dateline prints it ("15 July 2025, 3:20pm":
+    # British summer time); the raw string is still the one the instant was read from
+    assert record["published_at"] == "2025-07-15T15:20:00+01:00"
     assert record["published_raw"] == "2025-07-15T14:20:00Z"
     assert record["modified_at"] == "2025-07-15T18:05:00+00:00"
     assert record["language"] == "en"
@@ -258,3 +260,50 @@ def test_the_urls_date_is_the_last_resort():
     record = newscrawl.extract(html, "https://example-news.com/2024/03/14/rowing-club/")
     assert record["published_at"] == "2024-03-14"
     assert record["date_source"] in ("url", "htmldate")  # htmldate reads URLs too
+
+
+LD_PAGE = """<html lang="en"><head><title>{title}</title>
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{title}",
+"datePublished": "{published}"}}</script></head><body><main><article>
+<h1>{title}</h1>{header}<p>{text}</p><p>{more}</p></article></main></body></html>"""
+FERRY = "Rowing club gets the old ferry terminal"
+
+
+def test_a_utc_date_is_written_with_the_offset_the_pages_time_element_states():
+    # Same instant, two spellings: the day readers were shown is the newsroom's.
+    html = LD_PAGE.format(title=FERRY, published="2023-12-23T03:22:07Z", text=TEXT, more=MORE,
+                          header='<time datetime="2023-12-22T22:22:07-0500">Friday</time>')
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-22T22:22:07-05:00"
+    assert record["published_raw"] == "2023-12-23T03:22:07Z"
+    assert record["date_source"] == "json-ld"
+
+
+def test_a_utc_date_is_written_with_the_offset_of_the_visible_dateline():
+    header = ('<div class="byline">By Ann Lee<span>Dec. 21, 2023</span> '
+              '<span>11:00 pm EST</span></div>')
+    html = LD_PAGE.format(title=FERRY, published="2023-12-22T04:00:41+00:00", text=TEXT,
+                          more=MORE, header=header)
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-21T23:00:41-05:00"
+    assert record["date_source"] == "json-ld"
+
+
+def test_a_dateline_of_another_instant_changes_nothing():
+    # The update's clock, and a clock that is not the same minute: the instant stays UTC.
+    header = ('<p>Updated: December 22, 2023 at 11:00 p.m.</p>'
+              '<p>December 22, 2023 at 10:48 p.m.</p>')
+    html = LD_PAGE.format(title=FERRY, published="2023-12-23T04:00:00Z", text=TEXT,
+                          more=MORE, header=header)
+    record = newscrawl.extract(html, "https://example-news.com/rowing-club-ferry-terminal")
+    assert record["published_at"] == "2023-12-23T04:00:00+00:00"
+
+
+def test_the_pages_marked_dateline_beats_the_urls_day():
+    # Published after midnight on a URL made the day before: the page's <time> says so.
+    date = '<p>By Ann Lee <time datetime="2023-12-22 05:00:00">12/22/2023 05:00 AM EST</time></p>'
+    html = PLAIN.format(title=FERRY, date=date, text=TEXT, more=MORE)
+    record = newscrawl.extract(html, "https://example-news.com/news/2023/12/21/rowing-club")
+    assert record["published_at"] == "2023-12-22"  # the day alone: the page states no offset
+    assert record["date_source"] == "text"
+    assert record["published_raw"] == "By Ann Lee 12/22/2023 05:00 AM EST"

@@ -1,6 +1,6 @@
 """The generic reading's rules (``newscrawl.extraction.generic``), one at a time."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from lxml import html
@@ -144,6 +144,53 @@ def test_htmldate_finds_the_day_in_visible_text():
     root = html.fromstring("<html><body><h1>Story</h1><p class='date'>Published "
                            "March 5, 2024</p><p>Text.</p></body></html>")
     assert generic.htmldate_day(root, "https://example-news.com/story") == date(2024, 3, 5)
+
+
+UTC_TIME = datetime(2023, 12, 23, 3, 0, 46, tzinfo=UTC)
+
+
+def test_with_stated_offset_takes_the_same_instants_local_spelling():
+    local = ["2023-12-22T22:00:46", "2023-12-23T03:00:46Z", "2023-12-22T22:00:46-05:00"]
+    assert generic.with_stated_offset(UTC_TIME, local).utcoffset() == timedelta(hours=-5)
+    # another instant, or a time with no offset, is not the same instant's spelling
+    assert generic.with_stated_offset(UTC_TIME, ["2023-12-22T21:00:46-05:00"]) is UTC_TIME
+    assert generic.with_stated_offset(UTC_TIME, ["2023-12-22T22:00:46"]) is UTC_TIME
+    # a date already written with an offset keeps it
+    dated = UTC_TIME.astimezone(timezone(timedelta(hours=1)))
+    assert generic.with_stated_offset(dated, local) is dated
+
+
+def test_visible_datelines_read_a_day_and_clock_printed_apart():
+    root = html.fromstring(
+        "<html><body><nav><span>Dec 24, 2023 10:00</span></nav><h1>Story</h1>"
+        "<div class='meta'>By Ann Lee <span>December 22, 2023</span> <span>10:00 PM</span>"
+        "</div><p>posted on <time>2023-12-19 23:30 EST</time></p>"
+        "<script>var d = 'December 22, 2023 10:00 PM';</script></body></html>")
+    assert generic.visible_datelines(root) == [
+        ("By Ann Lee December 22, 2023 10:00 PM", False),
+        ("posted on 2023-12-19 23:30 EST", True)]
+
+
+def test_with_visible_offset_needs_the_same_minute_and_not_the_update():
+    local = generic.with_visible_offset(UTC_TIME, [("December 22, 2023 10:00 PM", False)])
+    assert local == UTC_TIME and local.utcoffset() == timedelta(hours=-5)  # same instant
+    for lines in ([("Updated December 22, 2023 10:00 PM", False)],
+                  [("December 22, 2023 10:01 PM", False)],
+                  [("December 20, 2023 10:00 PM", False)]):  # more than 14 hours away
+        assert generic.with_visible_offset(UTC_TIME, lines) is UTC_TIME
+
+
+def test_visible_dateline_day_only_from_a_marked_or_labelled_first_dateline():
+    assert generic.visible_dateline_day([("posted on 2023-12-19 23:30 EST", False)]) == (
+        date(2023, 12, 19), "posted on 2023-12-19 23:30 EST")
+    assert generic.visible_dateline_day([("12/22/2023 05:00 AM EST", True)])[0] == \
+        date(2023, 12, 22)
+    # a clarification note's date, or an update, is no publication date
+    assert generic.visible_dateline_day([("Clarification, 2 January 2024, 12:45 p.m.", False),
+                                         ("posted on 2023-12-19 23:30 EST", False)]) == (
+        None, None)
+    assert generic.visible_dateline_day([("Updated: Dec. 13, 2024, 11:31 p.m.", True)]) == (
+        None, None)
 
 
 # --- section, language, paywall -------------------------------------------------------------------

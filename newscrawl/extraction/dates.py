@@ -8,7 +8,7 @@ with the site's language and time zone, relative to the time the page was fetche
 """
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -204,3 +204,83 @@ def day_in_zone(value, timezone):
     if isinstance(value, datetime):
         return value.astimezone(ZoneInfo(timezone)).date()
     return value
+
+
+# --- the page's visible reading of a date-time -------------------------------------------------
+# A day as English pages print it beside a clock: "Dec. 21, 2023", "Tue December 19, 2023",
+# "21 December 2023", "2023-12-19", "12/22/2023" (month first, as US sites print it).
+# No word boundary before the month: text run together from a byline ("By Jane DoeDec 19,
+# 2023 3:57 AM") is how many headers read; the year after the day keeps this safe.
+_MONTH_NAME = (r"(?P<mon>(?i:january|february|march|april|may|june|july|august|september|"
+               r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|"
+               r"dec))\.?")
+VISIBLE_DAY_RES = (
+    re.compile(_MONTH_NAME + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?\s+(?P<year>\d{4})\b"),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
+)
+# A clock: "11:00 pm", "8:48 p.m.", "3:57 AM", "22:57", "10.02PM". No word boundary after
+# "am"/"pm": text run together ("10:20 PMTags") must not lose the half of the day.
+VISIBLE_CLOCK_RE = re.compile(
+    r"(?<![\d:.])(?P<hour>\d{1,2})(?::|\.(?=\d{2}\s*[ap]))(?P<minute>\d{2})(?::\d{2})?"
+    r"(?:\s*(?P<half>[ap])\.?\s*m\.?)?", re.IGNORECASE)
+# Offsets zones have (UTC-12 to UTC+14), in the quarter hours they come in.
+MIN_OFFSET, MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+
+
+def visible_day(text):
+    """The first day a short visible text prints, as a date, or None."""
+    for pattern in VISIBLE_DAY_RES:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            month = MONTHS.get(groups["mon"].lower()) if groups.get("mon") else \
+                int(groups["month"])
+            if not month:
+                continue
+            try:
+                return date(int(groups["year"]), month, int(groups["day"]))
+            except ValueError:
+                continue
+    return None
+
+
+def visible_clock(text):
+    """(hour, minute) of the first clock a short visible text prints, or None."""
+    for m in VISIBLE_CLOCK_RE.finditer(text):
+        hour, minute = int(m["hour"]), int(m["minute"])
+        if m["half"]:
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if m["half"].lower() == "p" else 0)
+        if hour <= 23 and minute <= 59:
+            return hour, minute
+    return None
+
+
+def visible_reading(text):
+    """The wall-clock date-time a short visible text prints ("December 22, 2023 at 8:48
+    p.m.", "Published 8:00 PM EST, Tue December 19, 2023"), naive, or None: without a day
+    and a clock there is no instant to compare."""
+    if not text or len(text) > 120:
+        return None
+    day, clock = visible_day(text), visible_clock(text)
+    if day is None or clock is None:
+        return None
+    return datetime(day.year, day.month, day.day, *clock)
+
+
+def offset_of_reading(instant, reading):
+    """The offset at which ``reading`` (a naive wall-clock time, minutes) is ``instant``
+    (aware), when it is one a zone can have (a whole quarter hour, UTC-12 to UTC+14); else
+    None. The seconds the page does not print are ignored."""
+    utc = instant.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    offset = reading - utc
+    if not MIN_OFFSET <= offset <= MAX_OFFSET or offset % timedelta(minutes=15):
+        return None
+    return offset
+
+
+def at_offset(instant, offset):
+    """The same instant written with ``offset``."""
+    return instant.astimezone(timezone(offset))

@@ -320,6 +320,122 @@ def _plausible(value):
     return 1990 <= year <= 2100
 
 
+def with_stated_offset(value, texts):
+    """``value`` written with the page's own offset when another machine-readable date of
+    the page is the same instant with a non-UTC offset: JSON-LD often serialises in UTC
+    ("2023-12-23T03:22:07Z") what the page's ``<time datetime>`` or ``article:published_time``
+    states in the newsroom's zone ("2023-12-22T22:22:07-05:00"). The instant is unchanged;
+    the day readers were shown is the local one."""
+    if not isinstance(value, datetime) or value.utcoffset():
+        return value
+    for text in texts:
+        m = dates.ISO_RE.match(text.strip()) if isinstance(text, str) else None
+        if not m or not m["tz"]:
+            continue  # a time without an offset says no zone
+        other = dates.parse_iso(text)
+        if isinstance(other, datetime) and other.utcoffset() and other == value:
+            return other
+    return value
+
+
+# Text nodes that may hold a clock ("8:48 p.m.", "22:57"); the rest of a page cannot.
+# Scripts and styles are not read (their JSON is full of colons), nor texts longer than a
+# dateline can be.
+CLOCK_TEXT_XPATH = etree.XPath(
+    "//body//text()[contains(., ':')][string-length(.) <= 120]"
+    "[not(parent::script or parent::style or parent::noscript or parent::template)]",
+    smart_strings=True)
+# A dateline that says it is the update: its clock is not the publication's.
+UPDATED_LABEL_RE = re.compile(r"\b(?:updat|modif|edited|revised)", re.IGNORECASE)
+VISIBLE_NOT_IN = frozenset({"footer", "aside", "nav", "script", "style", "noscript",
+                            "template", "head", "title", "option", "select"})
+
+
+def visible_datelines(root, limit=12, max_chars=120):
+    """Short visible texts of the page that print a clock ("By Jane Doe Dec. 21, 2023 11:00
+    pm EST"), in page order, at most ``limit``, each as (text, in_time): each text node with
+    a colon is read in the largest element around it of at most ``max_chars`` characters,
+    so a day and a clock printed in sibling elements are read together; ``in_time`` says
+    the clock is printed inside a ``<time>`` element (the page marks it as a date)."""
+    found, seen = [], set()
+    for text in CLOCK_TEXT_XPATH(root):
+        if not dates.VISIBLE_CLOCK_RE.search(text):
+            continue
+        node = text.getparent()
+        if node is not None and text.is_tail:
+            node = node.getparent()
+        if node is None or not isinstance(node.tag, str) or \
+                any(a.tag in VISIBLE_NOT_IN for a in (node, *node.iterancestors())):
+            continue
+        in_time, best = False, None
+        for _ in range(4):  # the dateline's own element, or a small block around it
+            if node is None or len(node) > 12:
+                break
+            content = " ".join(node.text_content().split())
+            if len(content) > max_chars:
+                break
+            in_time = in_time or node.tag == "time"
+            best = (node, content, in_time)
+            node = node.getparent()
+        if best is None or best[0] in seen:
+            continue
+        seen.add(best[0])
+        found.append(best[1:])
+        if len(found) >= limit:
+            break
+    return found
+
+
+def is_update_line(text):
+    """Whether a dateline is labelled as the update ("Updated: Dec. 13, 2024, 11:31 p.m."):
+    the label comes before its first day."""
+    label = UPDATED_LABEL_RE.search(text)
+    if not label:
+        return False
+    day = min((m.start() for m in (r.search(text) for r in dates.VISIBLE_DAY_RES) if m),
+              default=None)
+    return day is None or label.start() < day
+
+
+def with_visible_offset(value, datelines):
+    """``value`` written with the offset at which the page's visible dateline prints the
+    same instant: "Dec. 21, 2023 11:00 pm EST" beside a JSON-LD "2023-12-22T04:00:41Z" is
+    2023-12-21T23:00:41-05:00, the day readers were shown. Only an exact match (the same
+    minute, at an offset a zone can have) counts, and a dateline labelled as the update is
+    not read: the instant is never changed, only the offset it is written with."""
+    if not isinstance(value, datetime):
+        return value
+    for text, _ in datelines:
+        reading = dates.visible_reading(text)
+        if reading is None or is_update_line(text):
+            continue
+        offset = dates.offset_of_reading(value, reading)
+        if offset is not None:
+            return value if offset == value.utcoffset() else dates.at_offset(value, offset)
+    return value
+
+
+# A dateline labelled as the publication: "Published 8:00 PM EST", "posted on 2023-12-19".
+PUBLISHED_LABEL_RE = re.compile(r"\b(?:published|posted|first published)\b", re.IGNORECASE)
+
+
+def visible_dateline_day(datelines):
+    """(day, text) of the page's dateline when the page has no machine-readable date: the
+    first visible day and clock that is not the update, taken when the page marks it as
+    its date (a ``<time>`` element) or labels it as the publication ("posted on 2023-12-19
+    23:30 EST"). Only the day: with no offset the page states, the zone is unknown. Read
+    before htmldate, which prefers a date in the URL (the day the address was made, the
+    day before for a story published after midnight) to the page's own dateline."""
+    for text, in_time in datelines:
+        reading = dates.visible_reading(text)
+        if reading is None or is_update_line(text):
+            continue
+        if in_time or PUBLISHED_LABEL_RE.search(text):
+            return reading.date(), text
+        return None, None  # the first dateline is not marked: no guess from the others
+    return None, None
+
+
 def htmldate_day(root, url):
     """The page's original publication day as htmldate finds it (its own heuristics over
     the markup and text), or None. Only a day: htmldate gives no time to trust."""

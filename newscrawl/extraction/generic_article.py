@@ -7,6 +7,7 @@ module's values always win: a field is read here only when the module has no sel
 """
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
@@ -174,10 +175,19 @@ def refuse_by_body(body, s, url, headline=None):
 
 
 def fill_dates(item, root, s, url):
-    """published_at, published_raw, date_source and modified_at: structured data, then the
-    page's ``time`` elements, then htmldate's day, then the URL's date."""
+    """published_at, published_raw, date_source and modified_at: structured data (written
+    with the page's own offset when the page states the same instant in its zone), then the
+    page's marked or labelled visible dateline (its day), then htmldate's day, then the
+    page's ``time`` elements, then the URL's date."""
     published, raw, source = generic.first_page_date(
         list(s.published) + [("meta", v) for v in generic.DATE_PUBLISHED_XPATH(root)[:1]])
+    # Read once, only for pages that need them: no date yet, or a time to write locally.
+    datelines = generic.visible_datelines(root) if published is None or isinstance(
+        published, datetime) else []
+    if published is None:
+        day, text = generic.visible_dateline_day(datelines)
+        if day is not None:
+            published, raw, source = day, text, "text"
     # htmldate before the page's loose <time> elements: it weighs them against the rest of
     # the page, where the first <time> is as often a sidebar's or a comment's.
     if published is None:
@@ -193,6 +203,12 @@ def fill_dates(item, root, s, url):
             published, raw, source = day, url, "url"
     if published is None:
         return
+    if source in ("json-ld", "meta"):
+        # The same instant as the page writes it in its own zone: first what its other
+        # machine-readable dates state, then what its visible dateline prints.
+        published = generic.with_stated_offset(published, [v for _, v in s.published] + list(
+            generic.DATE_PUBLISHED_XPATH(root)[:2]) + list(generic.TIME_XPATH(root)[:3]))
+        published = generic.with_visible_offset(published, datelines)
     item["published_at"] = dates.iso(published)
     item["published_raw"] = raw
     item["date_source"] = source
