@@ -173,8 +173,11 @@ def test_a_crawl_of_the_scale_site_exports_every_article_once_then_only_the_chan
     lines = proc.stderr.splitlines()
     assert not any(" DEBUG: " in line for line in lines)
     info = [line for line in lines if " INFO: " in line]
-    assert len(info) < 60, info[:80]
-    assert any("Progress: " in line and "requests queued" in line for line in info)
+    progress = [line for line in info if "Progress: " in line and "requests queued" in line]
+    assert progress
+    # (progress lines come every 0.5 s here, more of them on a slow machine: not counted)
+    other = [line for line in info if line not in progress]
+    assert len(other) < 60, other[:80]
 
     changed = ScaleSite(n, seed=4, changed=1)
     added, updated = changed.changed_indices()
