@@ -86,3 +86,21 @@ def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
     ours = next(r for r in figures["crawls"] if r["spider"] == "japantimes")
     assert ours["article_pages"] == 300 and ours["items"] == 300 - 0  # no bot wall below 777
     assert figures["incremental"]["new"] + figures["incremental"]["updated"] >= 2
+
+
+def test_distributed_bench_on_the_scale_site_prints_its_row(redis_crawl, postgres_schema):
+    """One 1-worker round on a small scale site: checked exactly once, the state time
+    printed (the fixtures only make sure the test services are there)."""
+    import os
+
+    env = {**os.environ, "NEWSCRAWL_TEST_REDIS_URL": redis_crawl[0],
+           "NEWSCRAWL_TEST_POSTGRES_URL": postgres_schema[0]}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "distributed.py"),
+                           "--scale", "60", "--only", "throughput", "--rows", "loopback",
+                           "--workers", "1", "--rounds", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert "scale site, 60 articles" in proc.stdout
+    # span, articles/s, speed-up, loop ms, statements, worker CPU, server CPU, wall
+    assert re.search(r"\| loopback speed \| 1 \| \d+\.\d+ \| \d+\.\d+ \| 1\.00x \| \d+\.\d+ \| "
+                     r"\d+\.\d+ \| \d+\.\d+ \| \d+\.\d+ \| \d+\.\d+ \|", proc.stdout), proc.stdout

@@ -596,3 +596,27 @@ def test_copy_snapshot(tmp_path):
     dest = copy_snapshot(tmp_path / "copy")
     assert load_manifest(dest) == MANIFEST
     assert load_expected(dest) == EXPECTED
+
+
+def test_delayed_answers_to_many_new_connections_wait_side_by_side():
+    """40 clients connect at once to a server with 200 ms of latency: all are answered in
+    about 200 ms. With socketserver's listen backlog of 5 the connections beyond it were
+    dropped and retried by the kernel a second later (1.2 s and more), which held up every
+    crawl with more requests in flight than the backlog (several workers)."""
+    import threading
+
+    def fetch(url, took):
+        started = time.monotonic()
+        with urllib.request.urlopen(url + "/robots.txt", timeout=10) as answer:
+            answer.read()
+        took.append(time.monotonic() - started)
+
+    with SnapshotServer(scale=100, latency=0.2) as srv:
+        took = []
+        threads = [threading.Thread(target=fetch, args=(srv.url, took)) for _ in range(40)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(15)
+    assert len(took) == 40
+    assert max(took) < 0.9, sorted(took)[-5:]

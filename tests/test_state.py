@@ -35,9 +35,11 @@ def record(url=URL, **kw):
     return rec
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "postgres-async"])
 def store(request, tmp_path):
-    """Each backend-independent test runs on both backends (PostgreSQL: its own schema)."""
+    """Each backend-independent test runs on both backends (PostgreSQL: its own schema), and
+    on PostgreSQL a second time with the per-article calls on the asynchronous connection a
+    crawl uses (``AsyncPostgresStateStore``)."""
     if request.param == "sqlite":
         with StateStore.for_site(tmp_path, "japantimes") as s:
             yield s
@@ -46,7 +48,44 @@ def store(request, tmp_path):
 
     url, schema = request.getfixturevalue("postgres_schema")
     with PostgresStateStore(url, "japantimes", schema=schema) as s:
-        yield s
+        if request.param == "postgres":
+            yield s
+            return
+        with AsyncCalls(s) as both:
+            yield both
+
+
+class AsyncCalls:
+    """A PostgreSQL store whose per-article calls (``HotCalls``) run on its asynchronous twin,
+    each to completion on a private event loop; the rest goes to the synchronous store."""
+
+    def __init__(self, store):
+        import asyncio
+
+        from newscrawl.state.postgres import AsyncPostgresStateStore, HotCalls
+
+        self.store = store
+        self.hot = {n for n, v in vars(HotCalls).items() if callable(v) and n[0] != "_"}
+        self.loop = asyncio.new_event_loop()
+        self.calls = AsyncPostgresStateStore(store.url, store.site, schema=store.schema)
+
+    def __getattr__(self, name):
+        if name not in self.hot:
+            return getattr(self.store, name)
+        method = getattr(self.calls, name)
+
+        def call(*args, **kwargs):
+            result = method(*args, **kwargs)
+            return self.loop.run_until_complete(result) if result is not None else None
+
+        return call
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.loop.run_until_complete(self.calls.aclose())
+        self.loop.close()
 
 
 @pytest.fixture

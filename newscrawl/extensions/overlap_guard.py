@@ -27,6 +27,7 @@ another crawl id (or a plain run: its own crawl) is turned away while one of the
 
 import errno
 import fcntl
+import inspect
 import json
 import logging
 import os
@@ -40,7 +41,8 @@ from scrapy.exceptions import CloseSpider
 from twisted.internet import task
 
 from newscrawl.export.feeds import run_id
-from newscrawl.state import crawler_store, state_url
+from newscrawl.state import crawler_calls, crawler_store, state_url
+from newscrawl.state.steps import run_steps
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +196,18 @@ class OverlapGuard:
         raise CloseSpider(OVERLAP_REASON)
 
     def refresh_shared(self):
+        # On the asynchronous connection with PostgreSQL: a Deferred the LoopingCall waits
+        # for (so two heartbeats never overlap), while the crawl goes on.
+        result = run_steps(self._refresh_shared())
+        if inspect.isawaitable(result):
+            from scrapy.utils.defer import deferred_from_coro
+
+            return deferred_from_coro(result)
+        return None
+
+    def _refresh_shared(self):
         try:
-            crawler_store(self.crawler).refresh_lock(self.held_run)
+            yield crawler_calls(self.crawler).refresh_lock(self.held_run)
         except Exception as exc:  # the state pipeline reports the database itself
             logger.warning("Could not refresh the site lock: %s", exc)
 

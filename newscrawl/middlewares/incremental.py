@@ -25,6 +25,9 @@ Two checks, before a request reaches the downloader:
    the same fetch pass.
 
 Skipped requests raise ``IgnoreRequest`` (logged by Scrapy at DEBUG; errbacks see it).
+
+The state lookup goes to ``crawler_calls``: awaited on the asyncio reactor with PostgreSQL,
+answered at once with SQLite (``newscrawl.state.steps``: one body for both).
 """
 
 import logging
@@ -33,9 +36,10 @@ import time
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from newscrawl.state import crawler_store, state_unavailable
+from newscrawl.state import crawler_calls, state_unavailable
 from newscrawl.state.spill import SpillMap
 from newscrawl.state.sqlite import is_fresh
+from newscrawl.state.steps import run_steps
 from newscrawl.urls import key_digest, normalize_url
 
 logger = logging.getLogger(__name__)
@@ -110,8 +114,7 @@ class IncrementalMiddleware:
             request.meta.get("incremental") is False
         ):
             return None
-        self._check_state(request, hosts)
-        return None
+        return run_steps(self._check_state(request, hosts))
 
     def _check_requested(self, request, hosts):
         key = key_digest(normalize_url(request.url, hosts=hosts, keep_query=True))
@@ -140,7 +143,7 @@ class IncrementalMiddleware:
     def _check_state(self, request, hosts):
         url = normalize_url(request.url, hosts=hosts)
         try:
-            known = crawler_store(self.crawler).lookup_url(url)
+            known = yield crawler_calls(self.crawler).lookup_url(url)
         except Exception as exc:  # the database is gone: stop, do not crawl blind
             state_unavailable(self.crawler, exc)
             raise IgnoreRequest(f"state unavailable: {request.url}") from None

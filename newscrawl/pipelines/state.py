@@ -21,6 +21,11 @@ Before an item is exported, its version is claimed in the state (``store.claim``
 statement). With several workers of a distributed crawl sharing a PostgreSQL state, the one
 whose claim succeeds exports the article; the others drop it as ``claimed`` (counted
 ``newscrawl/duplicates/claimed``). On one machine the claim always succeeds.
+
+The per-item calls (find, claim, stage, unclaim) go to ``crawler_calls``: with PostgreSQL
+they are awaited on the asyncio reactor (the crawl goes on meanwhile), with SQLite they answer
+at once and the methods stay synchronous; one body for both (``newscrawl.state.steps``).
+Settling dead runs and committing the run (once per run) use the synchronous store.
 """
 
 import glob
@@ -38,8 +43,15 @@ from newscrawl.distributed import is_distributed
 from newscrawl.export.feeds import run_id
 from newscrawl.export.storage import PART_SUFFIX
 from newscrawl.middlewares.incremental import site_hosts
-from newscrawl.state import STAT_STATE_ERROR, crawler_store, state_unavailable
+from newscrawl.state import (
+    STAT_STATE_ERROR,
+    close_crawler_stores,
+    crawler_calls,
+    crawler_store,
+    state_unavailable,
+)
 from newscrawl.state.sqlite import is_fresh, site_name
+from newscrawl.state.steps import run_steps
 from newscrawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -110,6 +122,10 @@ class StatePipeline:
     @property
     def store(self):
         return crawler_store(self.crawler)
+
+    @property
+    def calls(self):
+        return crawler_calls(self.crawler)
 
     @property
     def frontier(self):
@@ -219,14 +235,17 @@ class StatePipeline:
         }
 
     def process_item(self, item):
+        return run_steps(self._process_item(item))
+
+    def _process_item(self, item):
         spider = self.crawler.spider
         record = self.record_of(item)
         canonical = record["canonical_url"]
         try:
             if not self.recovered and not self.stats.get_value(STAT_OVERLAP):
                 self.recover_dead_runs()  # a dead run's claims must not block this one
-            known, found_by = self.store.find(canonical, record["article_id"],
-                                              record["content_hash"])
+            known, found_by = yield self.calls.find(canonical, record["article_id"],
+                                                    record["content_hash"])
         except Exception as exc:
             self.state_failed(exc)
             raise DropItem(f"state unavailable: {canonical}", log_level="DEBUG") from None
@@ -248,8 +267,8 @@ class StatePipeline:
                 log_level="DEBUG",
             )
         try:
-            holder = self.store.claim(run_id(spider), record, crawl_id=self.crawl_id(),
-                                      fresh=is_fresh(spider))
+            holder = yield self.calls.claim(run_id(spider), record, crawl_id=self.crawl_id(),
+                                            fresh=is_fresh(spider))
         except Exception as exc:
             self.state_failed(exc)
             raise DropItem(f"state unavailable: {canonical}", log_level="DEBUG") from None
@@ -270,6 +289,9 @@ class StatePipeline:
         return entry
 
     def item_scraped(self, item, response=None, spider=None):
+        return run_steps(self._item_scraped(item, response))
+
+    def _item_scraped(self, item, response):
         entry = self._take(item)
         if entry is None:
             return
@@ -279,15 +301,20 @@ class StatePipeline:
         count_export(self.stats, meta, kind)
         record["signal_ts"] = meta.get("newscrawl_changed")
         try:
-            self.store.stage(run_id(self.crawler.spider), record)
+            # Awaited before Scrapy is done with the response, so every export is staged
+            # before engine_stopped commits the run.
+            yield self.calls.stage(run_id(self.crawler.spider), record)
         except Exception as exc:
             self.state_failed(exc)
 
     def item_not_exported(self, item, response=None, exception=None, *args, **kwargs):
+        return run_steps(self._item_not_exported(item, response, exception))
+
+    def _item_not_exported(self, item, response, exception):
         entry = self._take(item)
         if entry is not None:
             try:
-                self.store.unclaim(run_id(self.crawler.spider), entry[2]["canonical_url"])
+                yield self.calls.unclaim(run_id(self.crawler.spider), entry[2]["canonical_url"])
             except Exception as exc:
                 self.state_failed(exc)
         # Fetched for a change signal and found unchanged: remember the signal, or the same
@@ -297,11 +324,20 @@ class StatePipeline:
             canonical = normalize_url(item.get("canonical_url") or item.get("url"),
                                       hosts=site_hosts(self.crawler.spider))
             try:
-                self.store.note_signal(canonical, signal)
+                yield self.calls.note_signal(canonical, signal)
             except Exception as exc:
                 self.state_failed(exc)
 
     def engine_stopped(self):
+        """Commit the run, then close the state connections: None, or an awaitable that
+        closes the asynchronous one (Scrapy awaits it)."""
+        try:
+            self.commit()
+        finally:
+            closing = close_crawler_stores(self.crawler)
+        return closing
+
+    def commit(self):
         spider = self.crawler.spider
         frontier = self.frontier
         if spider is None or self.stats.get_value(STAT_OVERLAP):
@@ -351,9 +387,6 @@ class StatePipeline:
         finally:
             if frontier is not None:
                 frontier.finish(stored=stored)
-            cached = getattr(self.crawler, "_newscrawl_state_store", None)
-            if cached is not None:
-                cached.close()
 
     def mark_unrecorded(self, run):
         """The feed is stored but the state could not record it: leave a marker beside it,

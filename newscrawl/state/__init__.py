@@ -5,6 +5,10 @@ Two backends with one API, chosen here and nowhere else:
 - ``sqlite`` (the default): one file per site under ``NEWSCRAWL_STATE_DIR``, one machine;
 - ``postgres``: ``NEWSCRAWL_STATE_URL=postgresql://...`` (schema ``NEWSCRAWL_STATE_SCHEMA``),
   shared by every worker of a distributed crawl (docs/distributed.md).
+
+A crawl reaches the state two ways: ``crawler_store`` (synchronous: once per run, rarely, and
+the commands) and ``crawler_calls`` (the calls made per request and per article, written with
+``newscrawl.state.steps.run_steps``: values from SQLite, awaitables from PostgreSQL).
 """
 
 from newscrawl.state.sqlite import StateStore
@@ -43,6 +47,39 @@ def crawler_store(crawler):
         store = open_store(crawler.settings, site_name(crawler.spider))
         crawler._newscrawl_state_store = store
     return store
+
+
+def crawler_calls(crawler):
+    """Where the crawler's per-request and per-article state calls go (``lookup_url``, ``find``,
+    ``claim``, ``stage``, ``unclaim``, ``note_signal``, ``refresh_lock``).
+
+    SQLite: the store itself (its calls return values: a local file answers in microseconds,
+    and a trip through the event loop would cost more than the query). PostgreSQL: its
+    asynchronous twin on the same schema (its calls return awaitables, run on the asyncio
+    reactor's loop: the crawl goes on while the database answers)."""
+    store = crawler_store(crawler)  # opens the database and creates the schema, if need be
+    if store.backend != "postgresql":
+        return store
+    calls = getattr(crawler, "_newscrawl_state_calls", None)
+    if calls is None:
+        from newscrawl.state.postgres import AsyncPostgresStateStore
+
+        calls = AsyncPostgresStateStore(store.url, store.site, schema=store.schema)
+        crawler._newscrawl_state_calls = calls
+    return calls
+
+
+def close_crawler_stores(crawler):
+    """Close the crawler's state connections: None, or an awaitable when an asynchronous
+    connection must be closed too (a signal handler may return either)."""
+    store = getattr(crawler, "_newscrawl_state_store", None)
+    if store is not None:
+        store.close()
+    calls = getattr(crawler, "_newscrawl_state_calls", None)
+    if calls is None:
+        return None
+    crawler._newscrawl_state_calls = None
+    return calls.aclose()
 
 
 STAT_STATE_ERROR = "newscrawl/state/unavailable"
