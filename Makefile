@@ -26,7 +26,7 @@ bench: venv
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/state.py
 	$(BIN)/python bench/discovery.py
-	$(BIN)/python bench/scale.py --json output/bench-scale.json
+	$(BIN)/python bench/scale.py --repeat 3 --json output/bench-scale.json
 
 clean:
 	rm -rf $(VENV) output .newscrawl .pytest_cache build *.egg-info

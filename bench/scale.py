@@ -6,6 +6,9 @@ fresh ``scrapy`` process with its own feed and state directories:
 
 - ``japantimes``: the project's crawl (feeds, sitemaps, listings; extraction, pipelines, feed);
 - ``linkonly``: ``bench/linkonly.py``, the same requests without extraction (the floor);
+- ``parseexport``: ``bench/parseexport.py``, the same requests, each article page parsed and a
+  ready-made record exported, no extraction and no pipelines: what any crawl that exports a
+  record per article spends (its CPU minus ``linkonly``'s is the floor of the own CPU);
 - ``trafilatura``: a plain Scrapy ``SitemapSpider`` whose callback calls ``trafilatura.extract``
   (JSON with metadata) and exports JSON Lines (``bench/trafilatura_spider.py``), with the same
   concurrency and the same mirror download handler; only at the N in ``--peer-sizes``
@@ -26,15 +29,18 @@ per article minus the link-only crawl's, same N) at most 2x the bare ``lxml.html
 of the same pages; at least 4x the trafilatura spider's throughput at 10,000; the incremental
 crawl at most 1.1 article requests per new or updated article (discovery documents apart).
 
-    python bench/scale.py                       # 1k, 10k, 100k (30-40 minutes on 2 cores)
+    python bench/scale.py                       # 1k, 10k, 100k (about 40 minutes on 2 cores)
+    python bench/scale.py --repeat 3            # 3 alternated crawls below 50,000: medians
     python bench/scale.py --sizes 1000,10000    # what fits
     python bench/scale.py --quick               # N=300: the smoke test
     python bench/scale.py --json FILE           # the figures as JSON too
     python bench/scale.py --profile [--profile-size 2000]   # CPU per article by stage
 
-One crawl per spider and size (a 100,000-article crawl takes minutes, so its figure is less
-noisy than the snapshot's quarter-second crawls; the machine is shared, so are the figures).
-Exits 0 whatever the figures.
+One crawl per spider and size by default; ``--repeat R`` crawls each spider R times below
+``--repeat-below`` (50,000), the spiders alternated round by round, and reports the median of
+each figure: on these shared cores two identical 10,000-article crawls have differed by 10% in
+CPU per article. A 100,000-article crawl takes a quarter of an hour and averages over itself;
+the trafilatura peer runs once (it is judged on a 4x margin). Exits 0 whatever the figures.
 """
 
 import argparse
@@ -81,6 +87,8 @@ def crawl_child(spider, mirror, workdir, profile=None):
     else:
         if spider == "linkonly":
             from linkonly import LinkOnlySpider as spidercls
+        elif spider == "parseexport":
+            from parseexport import ParseExportSpider as spidercls
         else:
             from newscrawl.spiders.japantimes import JapanTimesSpider as spidercls
         settings = get_project_settings()
@@ -244,6 +252,19 @@ def judge(rows, incremental, parse_ms, sizes):
                  f"<= {TARGET_OWN_CPU:g}x", own / parse_ms <= TARGET_OWN_CPU,
                  f"({mine['crawl_cpu_ms']:.2f} - {floor['crawl_cpu_ms']:.2f} link-only) = "
                  f"{own:.2f} ms / {parse_ms:.2f} ms parse")
+    for n in sizes:
+        # The floor of the own CPU: a parse and a record through Scrapy and the feed export.
+        mine, floor, bare = ours(n), by.get(("parseexport", n)), by.get(("linkonly", n))
+        if floor and bare:
+            spent = floor["crawl_cpu_ms"] - bare["crawl_cpu_ms"]
+            left = TARGET_OWN_CPU * parse_ms - spent
+            extra = (f"; the project's extraction and pipelines take "
+                     f"{mine['crawl_cpu_ms'] - floor['crawl_cpu_ms']:.2f} ms" if mine else "")
+            line(f"floor: parse + export / bare parse (N={n})", f"{spent / parse_ms:.2f}x",
+                 "(info)", None,
+                 f"({floor['crawl_cpu_ms']:.2f} - {bare['crawl_cpu_ms']:.2f} link-only) = "
+                 f"{spent:.2f} ms: {left:.2f} ms of the {TARGET_OWN_CPU:g}x budget left for "
+                 f"extraction and pipelines{extra}")
     judged_at = mid if by.get(("trafilatura", mid)) and ours(mid) else None
     if judged_at is None:
         common = [n for n in sizes if by.get(("trafilatura", n)) and ours(n)]
@@ -267,10 +288,23 @@ def judge(rows, incremental, parse_ms, sizes):
     return out
 
 
+def median_figures(runs):
+    """One row from repeated crawls of one spider and size: the median of each figure."""
+    row = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, float):
+            row[key] = statistics.median(r[key] for r in runs)
+        elif isinstance(value, int) and not isinstance(value, bool):  # counts stay whole
+            row[key] = statistics.median_low(r[key] for r in runs)
+    row["runs"] = len(runs)
+    return row
+
+
 def bench(sizes, peer_sizes, incremental_size, json_path=None,
-          spiders=("japantimes", "linkonly")):
-    print(f"Scale benchmark: the generated site (seed {SEED}) on loopback, one crawl per "
-          f"spider and size; sizes {sizes}, peers at {peer_sizes}", flush=True)
+          spiders=("japantimes", "linkonly", "parseexport"), repeat=1, repeat_below=50_000):
+    print(f"Scale benchmark: the generated site (seed {SEED}) on loopback; sizes {sizes}, "
+          f"peers at {peer_sizes}; {repeat} alternated crawl(s) per spider and size below "
+          f"{repeat_below:,} (medians), one above", flush=True)
     parse_ms = bare_parse_ms(max(sizes))
     print(f"  bare lxml.html.fromstring of the site's article pages: {parse_ms:.2f} ms CPU "
           "(median of a sample)", flush=True)
@@ -278,23 +312,30 @@ def bench(sizes, peer_sizes, incremental_size, json_path=None,
     incremental = None
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in sizes:
-            run = list(spiders) + (["trafilatura"] if n in peer_sizes else [])
             if n not in peer_sizes:
                 print(f"  N={n}: the trafilatura spider is not run at this size (too slow; "
                       "it is judged at 10,000)", flush=True)
-            for spider in run:
-                workdir = Path(tmp) / f"{spider}-{n}"
-                workdir.mkdir()
-                figures = run_crawl(spider, n, workdir)
-                rows.append(figures)
-                print(f"  ran {spider} N={n}: {figures['articles_per_s']:.1f} articles/s, "
-                      f"{figures['crawl_cpu_ms']:.2f} ms CPU/article, "
-                      f"{mib(figures['peak_rss_kib']):.0f} MiB", flush=True)
-                if spider == "japantimes" and n == incremental_size:
-                    second = run_crawl("japantimes", n, workdir, changed=1.0)
-                    incremental = dict(second, n=n)
-                    print(f"  ran the incremental crawl N={n}: {second['requests']} requests, "
-                          f"{second['new']} new, {second['updated']} updated", flush=True)
+            rounds = repeat if n < repeat_below else 1
+            runs = {}
+            for round_ in range(rounds):
+                # The trafilatura peer runs once: it is judged on a 4x margin, and is slow.
+                run = list(spiders) + (["trafilatura"] if n in peer_sizes and round_ == 0
+                                       else [])
+                for spider in run:
+                    workdir = Path(tmp) / f"{spider}-{n}-{round_}"
+                    workdir.mkdir()
+                    figures = run_crawl(spider, n, workdir)
+                    runs.setdefault(spider, []).append(figures)
+                    print(f"  ran {spider} N={n}: {figures['articles_per_s']:.1f} articles/s, "
+                          f"{figures['crawl_cpu_ms']:.2f} ms CPU/article, "
+                          f"{mib(figures['peak_rss_kib']):.0f} MiB", flush=True)
+                    if spider == "japantimes" and n == incremental_size and round_ == 0:
+                        second = run_crawl("japantimes", n, workdir, changed=1.0)
+                        incremental = dict(second, n=n)
+                        print(f"  ran the incremental crawl N={n}: {second['requests']} "
+                              f"requests, {second['new']} new, {second['updated']} updated",
+                              flush=True)
+            rows.extend(median_figures(r) for r in runs.values())
     base = {}
     for r in rows:
         if r["n"] == min(sizes):
@@ -456,8 +497,14 @@ def main():
     parser.add_argument("--incremental-size", type=int, default=None,
                         help="the size of the incremental second crawl (default: the largest)")
     parser.add_argument("--quick", action="store_true", help="N=300 only (the smoke test)")
-    parser.add_argument("--spiders", default="japantimes,linkonly",
+    parser.add_argument("--spiders", default="japantimes,linkonly,parseexport",
                         help="spiders run at every size (trafilatura joins at --peer-sizes)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="alternated crawls per spider and size below --repeat-below; "
+                        "the table gives their medians (default 1)")
+    parser.add_argument("--repeat-below", type=int, default=50_000,
+                        help="sizes from this on are crawled once (default 50,000: a crawl "
+                        "of minutes averages over itself)")
     parser.add_argument("--json", default=None, metavar="FILE")
     parser.add_argument("--profile", action="store_true",
                         help="CPU per article by stage instead of the size runs")
@@ -478,7 +525,8 @@ def main():
         sizes = [int(s) for s in args.sizes.split(",") if s]
         peers = [int(s) for s in args.peer_sizes.split(",") if s]
     bench(sizes, peers, args.incremental_size or max(sizes), args.json,
-          spiders=[s for s in args.spiders.split(",") if s])
+          spiders=[s for s in args.spiders.split(",") if s], repeat=max(1, args.repeat),
+          repeat_below=args.repeat_below)
     return 0
 
 

@@ -73,16 +73,21 @@ def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
-    for spider in ("japantimes", "linkonly", "trafilatura"):
+    for spider in ("japantimes", "linkonly", "parseexport", "trafilatura"):
         assert re.search(rf"^  {spider} +300 +\d+\.\d+ +1\.00 +\d+\.\d+", out, re.M), out
     assert re.search(r"Incremental second crawl of N=300 .* \d+\.\d+ article requests per new "
                      r"or updated article", out), out
     assert re.search(r"own CPU per article / bare parse \(N=300\) +\d+\.\d+x .*(PASS|FAIL)",
                      out), out
+    assert re.search(r"floor: parse \+ export / bare parse \(N=300\) +\d+\.\d+x .* ms of the "
+                     r"2x budget left for extraction and pipelines; the project's", out), out
     assert re.search(r"incremental: requests per changed \(N=300\) +\d+\.\d+ .*(PASS|FAIL)",
                      out), out
     figures = json.loads(out_json.read_text("utf-8"))
-    assert {r["spider"] for r in figures["crawls"]} == {"japantimes", "linkonly", "trafilatura"}
+    assert {r["spider"] for r in figures["crawls"]} == {"japantimes", "linkonly", "parseexport",
+                                                        "trafilatura"}
+    floor = next(r for r in figures["crawls"] if r["spider"] == "parseexport")
+    assert floor["article_pages"] == 300 and floor["items"] == 300 and floor["feed_bytes"] > 0
     ours = next(r for r in figures["crawls"] if r["spider"] == "japantimes")
     assert ours["article_pages"] == 300 and ours["items"] == 300 - 0  # no bot wall below 777
     assert figures["incremental"]["new"] + figures["incremental"]["updated"] >= 2
