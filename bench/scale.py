@@ -129,6 +129,7 @@ def crawl_child(spider, mirror, workdir, profile=None):
         "article_pages": stats.get("newscrawl/pages/article",
                                    stats.get("bench/article_pages", 0)),
         "items": stats.get("item_scraped_count", 0),
+        "parse_cpu": stats.get("bench/parse_cpu_s", 0.0),
         "responses": stats.get("downloader/response_count", 0),
         "requests": stats.get("downloader/request_count", 0),
         "documents": stats.get("newscrawl/discovery/documents", 0)
@@ -171,6 +172,7 @@ def run_crawl(spider, n, workdir, changed=0.0, profile=None):
     figures["articles_per_s"] = figures["article_pages"] / figures["elapsed"]
     figures["process_cpu_ms"] = figures["process_cpu"] / pages * 1e3
     figures["crawl_cpu_ms"] = figures["crawl_cpu"] / pages * 1e3
+    figures["parse_cpu_ms"] = figures["parse_cpu"] / pages * 1e3
     return figures
 
 
@@ -260,11 +262,13 @@ def judge(rows, incremental, parse_ms, sizes):
             left = TARGET_OWN_CPU * parse_ms - spent
             extra = (f"; the project's extraction and pipelines take "
                      f"{mine['crawl_cpu_ms'] - floor['crawl_cpu_ms']:.2f} ms" if mine else "")
+            parse = floor["parse_cpu_ms"]
             line(f"floor: parse + export / bare parse (N={n})", f"{spent / parse_ms:.2f}x",
                  "(info)", None,
                  f"({floor['crawl_cpu_ms']:.2f} - {bare['crawl_cpu_ms']:.2f} link-only) = "
-                 f"{spent:.2f} ms: {left:.2f} ms of the {TARGET_OWN_CPU:g}x budget left for "
-                 f"extraction and pipelines{extra}")
+                 f"{spent:.2f} ms ({parse:.2f} parse in the crawl, {spent - parse:.2f} "
+                 f"Scrapy's item path and feed export): {left:.2f} ms of the "
+                 f"{TARGET_OWN_CPU:g}x budget left for extraction and pipelines{extra}")
     judged_at = mid if by.get(("trafilatura", mid)) and ours(mid) else None
     if judged_at is None:
         common = [n for n in sizes if by.get(("trafilatura", n)) and ours(n)]

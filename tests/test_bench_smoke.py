@@ -79,7 +79,9 @@ def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
                      r"or updated article", out), out
     assert re.search(r"own CPU per article / bare parse \(N=300\) +\d+\.\d+x .*(PASS|FAIL)",
                      out), out
-    assert re.search(r"floor: parse \+ export / bare parse \(N=300\) +\d+\.\d+x .* ms of the "
+    assert re.search(r"floor: parse \+ export / bare parse \(N=300\) +\d+\.\d+x .* ms "
+                     r"\(\d+\.\d+ parse in the crawl, -?\d+\.\d+ Scrapy's item path and feed "
+                     r"export\): -?\d+\.\d+ ms of the "
                      r"2x budget left for extraction and pipelines; the project's", out), out
     assert re.search(r"incremental: requests per changed \(N=300\) +\d+\.\d+ .*(PASS|FAIL)",
                      out), out
@@ -88,6 +90,7 @@ def test_scale_bench_quick_prints_the_table_targets_and_json(tmp_path):
                                                         "trafilatura"}
     floor = next(r for r in figures["crawls"] if r["spider"] == "parseexport")
     assert floor["article_pages"] == 300 and floor["items"] == 300 and floor["feed_bytes"] > 0
+    assert 0 < floor["parse_cpu_ms"] < floor["crawl_cpu_ms"]
     ours = next(r for r in figures["crawls"] if r["spider"] == "japantimes")
     assert ours["article_pages"] == 300 and ours["items"] == 300 - 0  # no bot wall below 777
     assert figures["incremental"]["new"] + figures["incremental"]["updated"] >= 2
