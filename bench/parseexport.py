@@ -3,9 +3,10 @@ for any crawl that exports a record per article.
 
 It crawls like ``linkonly`` (the same listings, feeds, sitemaps and article pages), then for each
 article page does only what every extracting Scrapy crawl must: parse the page with lxml (the
-same ``parse_page`` the extraction uses) and hand one record of the right size to Scrapy's item
-machinery and the project's feed export. The record is not read from the page: it is one of a
-few records the scale site expects (``ScaleSite.expected_record``), with the page's URL. No
+same ``parse_page`` the extraction uses, timed as ``bench/parse_cpu_s``) and hand one record to
+Scrapy's item machinery and the project's feed export. The record is not read from that page:
+it is one of a few full records extracted once, before the spider opens, from the scale site's
+first pages (``newscrawl.api.extract``: the size the crawl exports), with the page's URL. No
 project pipeline runs.
 
 ``bench/scale.py`` subtracts ``linkonly``'s CPU per article from this spider's to show how much
@@ -22,16 +23,17 @@ from newscrawl.spiders.japantimes import JapanTimesSpider
 
 
 def sample_records(count=8):
-    """Records as the crawl exports them for the scale site's first articles (no bot walls)."""
+    """Records exactly as the crawl exports them (``newscrawl.api.extract``: extraction,
+    cleaning, validation) for the scale site's first article pages, bot walls skipped."""
+    from newscrawl.api import extract
     from newscrawl.snapshot.scale import ScaleSite
 
     site = ScaleSite(max(count * 2, 100), seed=1)
     records = []
     for i in range(site.n):
-        record = site.expected_record(i)
-        if record is not None:
-            record.pop("index", None)
-            records.append(record)
+        if site.is_botwall(i):
+            continue
+        records.append(extract(site.answer(site.path(i))[2], site.url(i)))
         if len(records) == count:
             break
     return records
@@ -41,10 +43,13 @@ class ParseExportSpider(JapanTimesSpider):
     name = "parseexport"
     custom_settings = {"ITEM_PIPELINES": {}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made before the spider opens: the crawl's CPU is counted from spider_opened on.
+        self._records = itertools.cycle(sample_records())
+
     def parse_article(self, response):
         self.crawler.stats.inc_value(STAT_ARTICLE)
-        if not hasattr(self, "_records"):
-            self._records = itertools.cycle(sample_records())
         started = time.process_time()
         parse_page(response)
         # The parse's own CPU in the crawl, so the floor splits into parse and item path.
