@@ -21,6 +21,9 @@ from newscrawl.extraction.article import parse_page
 from newscrawl.spiders.base import STAT_ARTICLE
 from newscrawl.spiders.japantimes import JapanTimesSpider
 
+# CPU seconds spent in parse_page, summed over the crawl (read by bench/scale.py).
+STAT_PARSE_CPU = "bench/parse_cpu_s"
+
 
 def sample_records(count=8):
     """Records exactly as the crawl exports them (``newscrawl.api.extract``: extraction,
@@ -53,6 +56,5 @@ class ParseExportSpider(JapanTimesSpider):
         started = time.process_time()
         parse_page(response)
         # The parse's own CPU in the crawl, so the floor splits into parse and item path.
-        self.crawler.stats.inc_value("bench/parse_cpu_s", time.process_time() - started,
-                                     start=0.0)
+        self.crawler.stats.inc_value(STAT_PARSE_CPU, time.process_time() - started, start=0.0)
         return [dict(next(self._records), url=response.url)]
